@@ -1,0 +1,346 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+from taggit.models import TagBase, TaggedItemBase
+
+from .querysets import ArticleQuerySet, AuthorQuerySet
+from .sanitize import clean_html, strip_tags
+from .text import make_slug, reading_minutes
+
+SLUG_MAX_LENGTH = 200
+
+
+class Section(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=True)
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("One or two sentences shown on the section page.")
+    )
+    position = models.PositiveSmallIntegerField(
+        _("order"), default=0, help_text=_("Sections are listed by this number, smallest first.")
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.slug = make_slug(self.slug or self.name, max_length=100)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+
+class Author(models.Model):
+    name = models.CharField(_("display name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True, allow_unicode=True)
+    bio = models.TextField(_("short bio"), blank=True, max_length=1000)
+    photo = models.ImageField(
+        _("photo"), upload_to="authors/%Y/%m/", blank=True,
+        width_field="photo_width", height_field="photo_height",
+    )
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="author_profile",
+        help_text=_("The staff account this author signs in with, if any."),
+    )
+
+    objects = AuthorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.slug = make_slug(self.slug or self.name, max_length=120)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+
+class Tag(TagBase):
+    """A taggit tag whose slug folds accents and keeps other scripts ("États-Unis" -> etats-unis)."""
+
+    # TagBase's slug is ASCII-only; ours accepts letters of any script.
+    slug = models.SlugField(_("slug"), unique=True, max_length=100, allow_unicode=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def save(self, *args, **kwargs) -> None:
+        if self.slug:
+            self.slug = make_slug(self.slug, max_length=100)
+        super().save(*args, **kwargs)
+
+    def slugify(self, tag: str, i: int | None = None) -> str:
+        slug = make_slug(tag, max_length=90)
+        return f"{slug}-{i}" if i is not None else slug
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:tag", kwargs={"slug": self.slug})
+
+
+class TaggedArticle(TaggedItemBase):
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_articles")
+    content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_tag"),
+        ]
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        REVIEW = "review", _("In review")
+        PUBLISHED = "published", _("Published")
+
+    class SourceKind(models.TextChoices):
+        REWRITE = "rewrite", _("Rewrite")
+        TRANSLATION = "translation", _("Translation")
+        WIRE = "wire", _("Wire copy")
+
+    title = models.CharField(_("headline"), max_length=250)
+    slug = models.SlugField(
+        _("slug"), max_length=SLUG_MAX_LENGTH, unique=True, allow_unicode=True,
+        help_text=_("The last part of the article's address. Changing it later keeps the old "
+                    "address working."),
+    )
+    standfirst = models.TextField(
+        _("standfirst"), blank=True, max_length=600,
+        help_text=_("The short introduction under the headline, also used in lists and shares."),
+    )
+    body = models.TextField(
+        _("body"), blank=True,
+        help_text=_("Paragraphs, sub-headings (h2, h3), links, quotes and lists. Anything else "
+                    "is removed when saving."),
+    )
+    body_html = models.TextField(editable=False, blank=True)
+
+    lead_image = models.ImageField(
+        _("lead image"), upload_to="articles/%Y/%m/", blank=True,
+        width_field="lead_image_width", height_field="lead_image_height",
+    )
+    lead_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    lead_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    lead_image_alt = models.CharField(
+        _("alt text"), max_length=300, blank=True,
+        help_text=_("What the picture shows, for readers who cannot see it."),
+    )
+    lead_image_caption = models.CharField(_("caption"), max_length=300, blank=True)
+    lead_image_credit = models.CharField(
+        _("credit"), max_length=150, blank=True, help_text=_("Photographer and agency.")
+    )
+
+    section = models.ForeignKey(
+        Section, verbose_name=_("section"), on_delete=models.PROTECT, related_name="articles"
+    )
+    authors = models.ManyToManyField(
+        Author, verbose_name=_("authors"), through="ArticleAuthor", related_name="articles"
+    )
+    tags = TaggableManager(verbose_name=_("tags"), through=TaggedArticle, blank=True)
+
+    source_name = models.CharField(
+        _("source outlet"), max_length=150, blank=True,
+        help_text=_("The outlet whose report this story is based on."),
+    )
+    source_url = models.URLField(_("source address"), max_length=500, blank=True)
+    source_kind = models.CharField(
+        _("kind of source"), max_length=20, choices=SourceKind.choices, blank=True
+    )
+
+    language = models.CharField(
+        _("language"), max_length=12, choices=settings.ARTICLE_LANGUAGES, default="fr"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(
+        _("publication time"), null=True, blank=True,
+        help_text=_("A time in the future schedules the article: it appears by itself then."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    is_featured = models.BooleanField(
+        _("featured"), default=False, help_text=_("Candidate for the homepage lead slot.")
+    )
+    comments_open = models.BooleanField(_("comments open"), default=True)
+    reading_time = models.PositiveSmallIntegerField(
+        _("reading time (minutes)"), default=1, editable=False
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="article_status_pub_idx"),
+            models.Index(
+                fields=["section", "status", "published_at"], name="article_section_pub_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # Remembered so save() can keep the old address of a renamed article working.
+        instance._loaded_slug = instance.__dict__.get("slug")
+        instance._loaded_status = instance.__dict__.get("status")
+        return instance
+
+    @property
+    def is_published(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def was_updated(self) -> bool:
+        """Worth telling readers: edited more than ten minutes after publication."""
+        return bool(
+            self.published_at and (self.updated_at - self.published_at).total_seconds() > 600
+        )
+
+    def url_kwargs(self) -> dict:
+        when = timezone.localtime(self.published_at or self.created_at or timezone.now())
+        return {"year": when.year, "month": when.month, "slug": self.slug}
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:detail", kwargs=self.url_kwargs())
+
+    def clean(self) -> None:
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        if self.source_url and not self.source_name:
+            raise ValidationError({"source_name": _("Name the outlet the source address belongs to.")})
+        if self.source_kind and not (self.source_name or self.source_url):
+            raise ValidationError(
+                {"source_name": _("A rewrite, translation or wire copy needs its source.")}
+            )
+
+    def save(self, *args, **kwargs) -> None:
+        self.title = self.title.strip()
+        if self.slug:
+            self.slug = make_slug(self.slug, max_length=SLUG_MAX_LENGTH)
+        else:
+            self.slug = self._free_slug(make_slug(self.title, max_length=SLUG_MAX_LENGTH - 4))
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        self.body = clean_html(self.body)
+        self.body_html = self.body
+        self.reading_time = reading_minutes(
+            " ".join([self.title, self.standfirst, strip_tags(self.body)])
+        )
+        old_slug = getattr(self, "_loaded_slug", None)
+        was_published = getattr(self, "_loaded_status", None) == self.Status.PUBLISHED
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if old_slug and old_slug != self.slug:
+                # The article's current slug is no longer a redirect; its old one becomes one.
+                ArticleRedirect.objects.filter(old_slug=self.slug).delete()
+                if was_published:
+                    ArticleRedirect.objects.update_or_create(
+                        old_slug=old_slug, defaults={"article": self}
+                    )
+        self._loaded_slug = self.slug
+        self._loaded_status = self.status
+
+
+    def _free_slug(self, base: str) -> str:
+        """`base`, or `base-2`, `base-3`… whichever no other article uses yet."""
+        taken = set(
+            Article.objects.filter(slug__startswith=base).exclude(pk=self.pk).values_list("slug", flat=True)
+        )
+        candidate, n = base, 1
+        while candidate in taken:
+            n += 1
+            candidate = f"{base}-{n}"
+        return candidate
+
+
+class ArticleAuthor(models.Model):
+    """One byline: an author of an article, in order, with an optional role and agency credit."""
+
+    class Role(models.TextChoices):
+        REPORTER = "reporter", _("Reporter")
+        PHOTOGRAPHER = "photographer", _("Photographer")
+        TRANSLATOR = "translator", _("Translator")
+        EDITOR = "editor", _("Editor")
+        CORRESPONDENT = "correspondent", _("Correspondent")
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(
+        Author, verbose_name=_("author"), on_delete=models.PROTECT, related_name="bylines"
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
+    agency = models.CharField(
+        _("agency credit"), max_length=80, blank=True,
+        help_text=_('Shown after the name, e.g. "AFP" gives "avec AFP".'),
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("byline")
+        verbose_name_plural = _("bylines")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="unique_article_author"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.author)
+
+
+class ArticleRedirect(models.Model):
+    """An address an article used to have; it answers 301 to the article's current address."""
+
+    old_slug = models.SlugField(max_length=SLUG_MAX_LENGTH, unique=True, allow_unicode=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="redirects")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("old address")
+        verbose_name_plural = _("old addresses")
+
+    def __str__(self) -> str:
+        return self.old_slug

@@ -1,0 +1,81 @@
+"""Every rule about what a reader may see, as QuerySet methods shared by views, feeds and admin."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.db.models import F, Prefetch, Q, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+
+if TYPE_CHECKING:
+    from .models import Article, Author, Section, Tag
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self) -> ArticleQuerySet:
+        """Visible to readers: published status and a publication time that has come."""
+        return self.filter(status="published", published_at__lte=timezone.now())
+
+    def not_visible(self) -> ArticleQuerySet:
+        return self.exclude(pk__in=self.published().values("pk"))
+
+    def scheduled(self) -> ArticleQuerySet:
+        return self.filter(status="published", published_at__gt=timezone.now())
+
+    def in_section(self, section: Section) -> ArticleQuerySet:
+        return self.filter(section=section)
+
+    def tagged(self, tag: Tag) -> ArticleQuerySet:
+        return self.filter(tags=tag)
+
+    def by_author(self, author: Author) -> ArticleQuerySet:
+        return self.filter(bylines__author=author)
+
+    def latest_first(self) -> ArticleQuerySet:
+        return self.order_by("-published_at", "-pk")
+
+    def for_listing(self) -> ArticleQuerySet:
+        """Everything an article card renders, fetched up front in a fixed number of queries."""
+        from .models import ArticleAuthor
+
+        return self.select_related("section").prefetch_related(
+            Prefetch(
+                "bylines",
+                queryset=ArticleAuthor.objects.select_related("author").order_by("position", "pk"),
+            ),
+            "tags",
+        )
+
+    def latest_per_section(self, per_section: int) -> ArticleQuerySet:
+        """The newest `per_section` articles of every section, in one query."""
+        ranked = self.annotate(
+            section_rank=Window(
+                RowNumber(),
+                partition_by=[F("section_id")],
+                order_by=[F("published_at").desc(), F("pk").desc()],
+            )
+        )
+        return ranked.filter(section_rank__lte=per_section)
+
+    def related_to(self, article: Article) -> ArticleQuerySet:
+        """Simple suggestions: same section or shared tags, most shared tags first, then newest."""
+        tag_ids = [tag.pk for tag in article.tags.all()]
+        shared = models.Count("tags", filter=Q(tags__in=tag_ids), distinct=True)
+        return (
+            self.exclude(pk=article.pk)
+            .filter(Q(section_id=article.section_id) | Q(tags__in=tag_ids))
+            .annotate(shared_tags=shared)
+            .order_by("-shared_tags", "-published_at", "-pk")
+            .distinct()
+        )
+
+
+class AuthorQuerySet(models.QuerySet):
+    def with_published_articles(self) -> AuthorQuerySet:
+        from .models import Article
+
+        return self.filter(
+            bylines__article__in=Article.objects.published().values("pk")
+        ).distinct()

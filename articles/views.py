@@ -1,0 +1,134 @@
+from django.conf import settings
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.views.generic import ListView, TemplateView
+from django.views.generic.detail import DetailView
+
+from .models import Article, ArticleRedirect, Author, Section, Tag
+
+PAGE_SIZE = settings.NEWSROOM["PAGE_SIZE"]
+HOME_LATEST = 8
+HOME_PER_SECTION = 4
+
+
+class FrontPageView(TemplateView):
+    template_name = "articles/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        visible = Article.objects.published()
+        lead = (
+            visible.filter(is_featured=True).for_listing().latest_first().first()
+            or visible.for_listing().latest_first().first()
+        )
+        shown = [lead.pk] if lead else []
+        latest = list(visible.exclude(pk__in=shown).for_listing().latest_first()[:HOME_LATEST])
+        shown += [article.pk for article in latest]
+        blocks: dict[int, list[Article]] = {}
+        for article in (
+            visible.exclude(pk__in=shown)
+            .latest_per_section(HOME_PER_SECTION)
+            .select_related("section")
+            .order_by("section__position", "section__name", "-published_at", "-pk")
+        ):
+            blocks.setdefault(article.section_id, []).append(article)
+        context.update(
+            lead=lead,
+            latest=latest,
+            section_blocks=[(articles[0].section, articles) for articles in blocks.values()],
+        )
+        return context
+
+
+class ArticleListView(ListView):
+    """A paginated list of visible articles, newest first, under a heading object."""
+
+    template_name = "articles/article_list.html"
+    paginate_by = PAGE_SIZE
+    context_object_name = "articles"
+    list_kind = ""
+
+    def get_heading_object(self):
+        raise NotImplementedError
+
+    def filter_articles(self, articles):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        self.heading_object = self.get_heading_object()
+        visible = Article.objects.published().for_listing().latest_first()
+        return self.filter_articles(visible)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            heading_object=self.heading_object, list_kind=self.list_kind, **kwargs
+        )
+
+
+class SectionView(ArticleListView):
+    list_kind = "section"
+
+    def get_heading_object(self):
+        return get_object_or_404(Section, slug=self.kwargs["slug"])
+
+    def filter_articles(self, articles):
+        return articles.in_section(self.heading_object)
+
+
+class TagView(ArticleListView):
+    list_kind = "tag"
+
+    def get_heading_object(self):
+        return get_object_or_404(Tag, slug=self.kwargs["slug"])
+
+    def filter_articles(self, articles):
+        return articles.tagged(self.heading_object)
+
+
+class AuthorView(ArticleListView):
+    list_kind = "author"
+
+    def get_heading_object(self):
+        return get_object_or_404(Author, slug=self.kwargs["slug"])
+
+    def filter_articles(self, articles):
+        return articles.by_author(self.heading_object)
+
+
+class ArticleDetailView(DetailView):
+    template_name = "articles/article_detail.html"
+    context_object_name = "article"
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        requested = {key: self.kwargs[key] for key in ("year", "month", "slug")}
+        if requested != self.object.url_kwargs():
+            # A renamed article, or a year/month that does not match its date: one address only.
+            return HttpResponsePermanentRedirect(self.object.get_absolute_url())
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+    def get_object(self, queryset=None):
+        slug = self.kwargs["slug"]
+        visible = Article.objects.published()
+        article = visible.for_listing().filter(slug=slug).first()
+        if article is None:
+            old = (
+                ArticleRedirect.objects.filter(old_slug=slug, article__in=visible)
+                .select_related("article")
+                .first()
+            )
+            if old is None:
+                raise Http404("No article at this address.")
+            article = old.article
+        return article
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["related"] = list(
+            Article.objects.published()
+            .related_to(self.object)
+            .select_related("section")[: settings.NEWSROOM["RELATED_COUNT"]]
+        )
+        context["now"] = timezone.now()
+        return context

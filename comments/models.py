@@ -1,0 +1,2 @@
+# Reader comments arrive with their own issue; the app is installed so its URLs and
+# migrations have a home from the start.
