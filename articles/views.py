@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 from django.conf import settings
+from django.db.models import Q
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -10,6 +13,7 @@ from .models import Article, ArticleRedirect, Author, Section, Tag
 PAGE_SIZE = settings.NEWSROOM["PAGE_SIZE"]
 HOME_LATEST = 8
 HOME_PER_SECTION = 4
+FEATURED_FOR = timedelta(days=2)
 
 
 class FrontPageView(TemplateView):
@@ -18,13 +22,20 @@ class FrontPageView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         visible = Article.objects.published()
-        lead = (
-            visible.filter(is_featured=True).for_listing().latest_first().first()
-            or visible.for_listing().latest_first().first()
+        # The lead is the newest featured story of the last two days, else the newest story;
+        # lead and latest come from one listing query.
+        featured = (
+            visible.filter(is_featured=True, published_at__gte=timezone.now() - FEATURED_FOR)
+            .latest_first()
+            .values("pk")[:1]
         )
-        shown = [lead.pk] if lead else []
-        latest = list(visible.exclude(pk__in=shown).for_listing().latest_first()[:HOME_LATEST])
-        shown += [article.pk for article in latest]
+        newest = visible.latest_first().values("pk")[: HOME_LATEST + 1]
+        top = list(
+            visible.filter(Q(pk__in=featured) | Q(pk__in=newest)).for_listing().latest_first()
+        )
+        lead = next((article for article in top if article.is_featured), top[0] if top else None)
+        latest = [article for article in top if article != lead][:HOME_LATEST]
+        shown = [article.pk for article in top]
         blocks: dict[int, list[Article]] = {}
         for article in (
             visible.exclude(pk__in=shown)
@@ -74,6 +85,9 @@ class SectionView(ArticleListView):
 
     def filter_articles(self, articles):
         return articles.in_section(self.heading_object)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(current_section_slug=self.heading_object.slug, **kwargs)
 
 
 class TagView(ArticleListView):
@@ -130,5 +144,5 @@ class ArticleDetailView(DetailView):
             .related_to(self.object)
             .select_related("section")[: settings.NEWSROOM["RELATED_COUNT"]]
         )
-        context["now"] = timezone.now()
+        context["current_section_slug"] = self.object.section.slug
         return context

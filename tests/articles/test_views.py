@@ -1,0 +1,240 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article, Tag
+from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
+
+HIDDEN_STATES = {
+    "draft": {"status": Article.Status.DRAFT},
+    "review": {"status": Article.Status.REVIEW},
+    "scheduled": {"published_at_delta": timedelta(hours=2)},
+}
+
+
+def make_hidden(kind, **kwargs):
+    options = dict(HIDDEN_STATES[kind])
+    delta = options.pop("published_at_delta", None)
+    if delta:
+        options["published_at"] = timezone.now() + delta
+    return ArticleFactory(title=f"Article caché {kind}", **options, **kwargs)
+
+
+def listing_urls(section, tag, author):
+    return [
+        reverse("articles:index"),
+        section.get_absolute_url(),
+        tag.get_absolute_url(),
+        author.get_absolute_url(),
+    ]
+
+
+@pytest.fixture
+def world():
+    section = SectionFactory(name="Actualité", slug="actualite")
+    author = AuthorFactory(name="Sara", slug="sara")
+    visible = ArticleFactory(
+        title="Article visible", section=section, tags=["États-Unis"], authors=[author]
+    )
+    tag = Tag.objects.get(slug="etats-unis")
+    return {"section": section, "author": author, "tag": tag, "visible": visible}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", list(HIDDEN_STATES))
+def test_hidden_articles_appear_nowhere(client, world, kind):
+    hidden = make_hidden(kind, section=world["section"], tags=["États-Unis"], authors=[world["author"]])
+    for url in listing_urls(world["section"], world["tag"], world["author"]):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "Article visible" in response.text, url
+        assert hidden.title not in response.text, url
+    assert client.get(hidden.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.django_db
+def test_scheduled_article_appears_everywhere_once_its_time_passes(client, world, move_time):
+    scheduled = make_hidden(
+        "scheduled", section=world["section"], tags=["États-Unis"], authors=[world["author"]]
+    )
+    assert client.get(scheduled.get_absolute_url()).status_code == 404
+    move_time(hours=3)
+    for url in listing_urls(world["section"], world["tag"], world["author"]):
+        assert scheduled.title in client.get(url).text, url
+    assert client.get(scheduled.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.django_db
+def test_article_page_shows_its_full_anatomy(client, world):
+    other = AuthorFactory(name="Julien", slug="julien")
+    article = ArticleFactory(
+        title="Cessez‑le‑feu : les négociations reprennent",
+        standfirst="Les diplomates se retrouvent à Genève.",
+        body="<p>Intro.</p><h2>Un calendrier serré</h2><p>Suite.</p>",
+        section=world["section"],
+        tags=["Ukraine", "Russie", "France", "États-Unis"],
+        authors=[world["author"], other],
+        source_name="Le Courrier",
+        source_url="https://example.org/courrier/article",
+        source_kind=Article.SourceKind.REWRITE,
+    )
+    related = ArticleFactory(title="Une suite possible", tags=["Ukraine"])
+    html = client.get(article.get_absolute_url()).text
+    assert 'aria-label="Fil d’Ariane"' in html or "breadcrumb" in html
+    assert "Accueil" in html and "Actualité" in html
+    assert "Cessez‑le‑feu : les négociations reprennent" in html
+    assert "Les diplomates se retrouvent à Genève." in html
+    assert 'href="/auteur/sara/"' in html and 'href="/auteur/julien/"' in html
+    for slug in ("ukraine", "russie", "france", "etats-unis"):
+        assert f'href="/sujet/{slug}/"' in html
+    assert "<h2>Un calendrier serré</h2>" in html
+    assert 'href="https://example.org/courrier/article"' in html
+    assert related.title in html
+    assert f'datetime="{article.published_at.isoformat()}"' in html or "<time" in html
+
+
+@pytest.mark.django_db
+def test_old_slug_answers_301_to_the_new_address(client, world):
+    article = world["visible"]
+    old_url = article.get_absolute_url()
+    article.slug = "nouvelle-adresse"
+    article.save()
+    response = client.get(old_url)
+    assert response.status_code == 301
+    assert response["Location"] == article.get_absolute_url()
+    assert client.get(response["Location"]).status_code == 200
+
+
+@pytest.mark.django_db
+def test_old_slug_of_an_unpublished_article_is_404(client, world):
+    article = world["visible"]
+    old_url = article.get_absolute_url()
+    article.slug = "nouvelle-adresse"
+    article.save()
+    article.status = Article.Status.DRAFT
+    article.save()
+    assert client.get(old_url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_wrong_year_or_month_redirects_to_the_canonical_address(client, world):
+    article = world["visible"]
+    url = reverse("articles:detail", kwargs={"year": 1999, "month": 1, "slug": article.slug})
+    response = client.get(url)
+    assert response.status_code == 301
+    assert response["Location"] == article.get_absolute_url()
+
+
+@pytest.mark.django_db
+def test_unicode_slug_article_is_served_without_redirect_loop(client, world):
+    article = ArticleFactory(title="Київ", slug="", section=world["section"])
+    assert article.slug == "київ"
+    assert client.get(article.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/rubrique/inconnue/",
+        "/sujet/inconnu/",
+        "/auteur/inconnu/",
+        "/2026/11/inconnu/",
+        "/2026/13/inconnu/",
+        "/99999999999999999999/1/x/",
+        "/rubrique/" + "a" * 5000 + "/",
+        "/2026/11/" + "é" * 3000 + "/",
+        "/nimporte/quoi/",
+    ],
+)
+def test_unknown_addresses_are_404(client, world, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "Page introuvable" in response.text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["abc", "99999", "0", "-1", "1.5", "", "last", "2" * 400])
+def test_bad_page_numbers_never_error(client, world, page):
+    response = client.get(world["section"].get_absolute_url(), {"page": page})
+    assert response.status_code in {200, 404}
+
+
+@pytest.mark.django_db
+def test_listing_pages_paginate(client, world, settings):
+    ArticleFactory.create_batch(25, section=world["section"])
+    url = world["section"].get_absolute_url()
+    first = client.get(url)
+    assert len(first.context["articles"]) == 20
+    assert 'rel="next"' in first.text
+    second = client.get(url, {"page": 2})
+    assert len(second.context["articles"]) == 6
+
+
+@pytest.mark.django_db
+def test_homepage_shows_each_article_once(client):
+    sections = SectionFactory.create_batch(3)
+    for section in sections:
+        ArticleFactory.create_batch(6, section=section)
+    html = client.get(reverse("articles:index")).text
+    for article in Article.objects.all():
+        assert html.count(f'href="{article.get_absolute_url()}"') <= 1, article.title
+
+
+@pytest.mark.django_db
+def test_homepage_leads_with_the_latest_featured_story(client):
+    ArticleFactory(title="Une brève récente")
+    featured = ArticleFactory(
+        title="Le grand reportage", is_featured=True, published_at=timezone.now() - timedelta(hours=5)
+    )
+    response = client.get(reverse("articles:index"))
+    assert response.context["lead"] == featured
+
+
+def build_data(count):
+    """`count` sections, authors and tags, and 2 × count articles using all of them."""
+    sections = SectionFactory.create_batch(count)
+    authors = AuthorFactory.create_batch(count)
+    tags = [f"Sujet {n}" for n in range(count)]
+    for n in range(count * 2):
+        ArticleFactory(
+            section=sections[n % count],
+            authors=list(dict.fromkeys([authors[n % count], authors[(n + 1) % count]])),
+            tags=tags[: n % count + 1],
+        )
+    return sections[0], authors[0], Tag.objects.get(name="Sujet 0")
+
+
+PAGES = {
+    "index": lambda section, author, tag, article: reverse("articles:index"),
+    "section": lambda section, author, tag, article: section.get_absolute_url(),
+    "tag": lambda section, author, tag, article: tag.get_absolute_url(),
+    "author": lambda section, author, tag, article: author.get_absolute_url(),
+    "detail": lambda section, author, tag, article: article.get_absolute_url(),
+}
+
+
+def count_queries(client, django_assert_max_num_queries, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", list(PAGES))
+def test_public_page_queries_do_not_grow_with_data(client, page, django_assert_max_num_queries):
+    section, author, tag = build_data(1)
+    article = Article.objects.published().filter(tags=tag).first()
+    small = count_queries(client, None, PAGES[page](section, author, tag, article))
+
+    section, author, tag = build_data(12)
+    article = Article.objects.published().filter(tags=tag).order_by("pk").last()
+    large = count_queries(client, None, PAGES[page](section, author, tag, article))
+    assert small == large
+    assert large <= 8

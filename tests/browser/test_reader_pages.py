@@ -1,0 +1,75 @@
+import pytest
+from django.urls import reverse
+
+from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, image_file
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def story():
+    section = SectionFactory(name="Actualité", slug="actualite")
+    sara = AuthorFactory(name="Sara", slug="sara")
+    for n in range(6):
+        ArticleFactory(
+            title=f"Brève numéro {n}", section=section, tags=["France"], authors=[sara],
+            lead_image=image_file(f"b{n}.jpg"), lead_image_alt=f"Illustration de la brève {n}",
+        )
+    return ArticleFactory(
+        title="Cessez‑le‑feu : reprise des négociations",
+        standfirst="Les délégations se retrouvent à Genève.",
+        body="<p>Premier paragraphe.</p><h2>Un calendrier serré</h2><p>Suite du texte.</p>",
+        section=section,
+        tags=["Ukraine", "Russie", "France", "États-Unis"],
+        authors=[sara],
+        lead_image=image_file(),
+        lead_image_alt="Une table de négociation vide",
+        lead_image_caption="La salle des négociations.",
+        lead_image_credit="Illustration Newsroom",
+        source_name="Le Courrier",
+        source_url="https://example.org/courrier",
+        is_featured=True,
+    )
+
+
+def test_homepage_loads_and_has_no_serious_accessibility_violations(live_server, page, axe, story):
+    response = page.goto(live_server.url + reverse("articles:index"))
+    assert response.status == 200
+    assert page.locator(".card--lead .card__title").inner_text() == story.title
+    lead_image = page.locator(".card--lead img")
+    assert lead_image.evaluate("img => img.complete && img.naturalWidth") > 0
+    assert axe(page) == []
+
+
+def test_reader_opens_an_article_from_the_homepage(live_server, page, axe, story):
+    page.goto(live_server.url + reverse("articles:index"))
+    page.get_by_role("link", name=story.title).first.click()
+    page.wait_for_url(f"**{story.get_absolute_url()}")
+    assert page.locator("h1").inner_text() == story.title
+    breadcrumb = page.get_by_role("navigation", name="Fil d’Ariane")
+    assert breadcrumb.inner_text().split() == ["Accueil", "›", "Actualité"] or (
+        "Accueil" in breadcrumb.inner_text() and "Actualité" in breadcrumb.inner_text()
+    )
+    assert page.locator(".byline").inner_text() == "par Sara"
+    assert page.locator(".article__body h2").inner_text() == "Un calendrier serré"
+    assert page.get_by_role("link", name="Le Courrier").get_attribute("href") == (
+        "https://example.org/courrier"
+    )
+    assert page.get_by_role("heading", name="Cela pourrait vous intéresser").is_visible()
+    assert axe(page) == []
+
+
+def test_article_page_reads_well_on_a_phone(live_server, phone_page, axe, story):
+    phone_page.goto(live_server.url + story.get_absolute_url())
+    overflow = phone_page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0
+    assert axe(phone_page) == []
+
+
+def test_tag_link_leads_to_the_tag_page(live_server, page, story):
+    page.goto(live_server.url + story.get_absolute_url())
+    page.get_by_role("link", name="États-Unis").click()
+    page.wait_for_url("**/sujet/etats-unis/")
+    assert page.locator("h1").inner_text() == "États-Unis"

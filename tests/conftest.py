@@ -1,0 +1,22 @@
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.utils import timezone
+
+
+@pytest.fixture
+def move_time():
+    """Move the clock forward without sleeping: `move_time(hours=2)`."""
+    patches = []
+
+    def move(**delta):
+        later = timezone.now() + timedelta(**delta)
+        patcher = mock.patch("django.utils.timezone.now", return_value=later)
+        patcher.start()
+        patches.append(patcher)
+        return later
+
+    yield move
+    for patcher in reversed(patches):
+        patcher.stop()
