@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
@@ -43,6 +44,8 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["title", "standfirst", "body"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
+    # Django 6 makes https the default scheme of typed-in addresses; say so now.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [BylineInline, TagInline, RedirectInline]
     readonly_fields = ["created_at", "updated_at", "reading_time"]
     fieldsets = [
