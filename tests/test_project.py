@@ -162,3 +162,23 @@ with tempfile.TemporaryDirectory() as tmp:
 def test_settings_used_by_tests_are_the_project_settings():
     assert settings.ROOT_URLCONF == "newsroom.urls"
     assert settings.LANGUAGE_CODE == "fr"
+
+
+@pytest.mark.django_db
+def test_pages_carry_the_security_headers(client):
+    response = client.get(reverse("articles:index"))
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+@pytest.mark.django_db
+def test_site_speaks_french_by_default_and_english_on_request(client):
+    french = client.get(reverse("articles:index"))
+    assert '<html lang="fr">' in french.text and "Aller au contenu" in french.text
+    english = client.get(reverse("articles:index"), headers={"accept-language": "en"})
+    assert '<html lang="en">' in english.text and "Skip to content" in english.text
