@@ -344,3 +344,47 @@ class ArticleRedirect(models.Model):
 
     def __str__(self) -> str:
         return self.old_slug
+
+
+class RelatedSuggestion(models.Model):
+    """A computed "you might also like" link, precomputed by `articles.related`."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="suggestions")
+    related = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="suggested_as")
+    rank = models.PositiveSmallIntegerField()
+    score = models.FloatField(default=0.0)
+
+    class Meta:
+        ordering = ["article", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "rank"], name="unique_suggestion_rank"),
+            models.UniqueConstraint(fields=["article", "related"], name="unique_suggestion_pair"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} → {self.related_id} (#{self.rank})"
+
+
+class PinnedRelated(models.Model):
+    """A related article chosen by an editor; pinned ones come before computed ones."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="pinned_related")
+    related = models.ForeignKey(
+        Article, verbose_name=_("related article"), on_delete=models.CASCADE,
+        related_name="pinned_as",
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("pinned related article")
+        verbose_name_plural = _("pinned related articles")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "related"], name="unique_pinned_pair"),
+            models.CheckConstraint(
+                condition=~models.Q(article=models.F("related")), name="pinned_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.related)
