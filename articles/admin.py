@@ -1,27 +1,99 @@
-from django.contrib import admin
-from django.db import models
-from django.db.models import Prefetch
-from django.utils.translation import gettext_lazy as _
+from __future__ import annotations
 
-from .models import Article, ArticleAuthor, ArticleRedirect, Author, Section, Tag, TaggedArticle
+import difflib
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_prose_editor.widgets import AdminProseEditorWidget
+from reversion.admin import VersionAdmin
+
+from newsroom.csp import inline_script_hashes
+from reversion.models import Version
+
+from . import preview, services
+from .images import ImageRejected, prepare_upload
+from .models import (
+    Article,
+    ArticleAuthor,
+    ArticleRedirect,
+    Author,
+    Correction,
+    HomepagePin,
+    Section,
+    Tag,
+    TaggedArticle,
+)
+from .sanitize import EDITOR_EXTENSIONS
+
+# Django 6 makes https the default scheme of typed-in addresses; say so now.
+URL_FIELDS_HTTPS = {models.URLField: {"assume_scheme": "https"}}
+EDITABLE_BY_CONTRIBUTORS = {Article.Status.DRAFT, Article.Status.REVIEW}
+
+
+def can_publish(user) -> bool:
+    return user.has_perm("articles.publish_article")
+
+
+def can_edit_any(user) -> bool:
+    return user.has_perm("articles.edit_any_article")
+
+
+def owned_by(user) -> Q:
+    return Q(created_by=user) | Q(bylines__author__user=user)
+
+
+class BylineFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        article = self.instance
+        if article.status != Article.Status.PUBLISHED or article.publish_override_reason.strip():
+            return
+        kept = [
+            form for form in self.forms
+            if form.cleaned_data.get("author") and not form.cleaned_data.get("DELETE")
+        ]
+        if not kept:
+            raise ValidationError(
+                _("The article has no byline: add at least one author before publishing, or "
+                  "give a reason for publishing despite the checks.")
+            )
 
 
 class BylineInline(admin.TabularInline):
     model = ArticleAuthor
+    formset = BylineFormSet
     extra = 1
-    min_num = 0
     autocomplete_fields = ["author"]
     fields = ["author", "role", "agency", "position"]
-    verbose_name = _("byline")
-    verbose_name_plural = _("bylines (in the order they are shown)")
+    verbose_name = gettext_lazy("byline")
+    verbose_name_plural = gettext_lazy("bylines (in the order they are shown)")
 
 
 class TagInline(admin.TabularInline):
     model = TaggedArticle
     extra = 1
     autocomplete_fields = ["tag"]
-    verbose_name = _("tag")
-    verbose_name_plural = _("tags")
+    verbose_name = gettext_lazy("tag")
+    verbose_name_plural = gettext_lazy("tags")
+
+
+class CorrectionInline(admin.StackedInline):
+    model = Correction
+    extra = 0
+    fields = ["kind", "text", "created_at"]
 
 
 class RedirectInline(admin.TabularInline):
@@ -29,52 +101,437 @@ class RedirectInline(admin.TabularInline):
     extra = 0
     fields = ["old_slug", "created_at"]
     readonly_fields = ["old_slug", "created_at"]
-    can_delete = True
-    verbose_name_plural = _("old addresses that redirect here")
+    verbose_name_plural = gettext_lazy("old addresses that redirect here")
 
     def has_add_permission(self, request, obj=None):
         return False
 
 
+def https_formfield(field, **kwargs):
+    if isinstance(field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return field.formfield(**kwargs)
+
+
+class ArticleAdminForm(forms.ModelForm):
+    loaded_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Article
+        fields = "__all__"
+        formfield_callback = https_formfield
+        widgets = {
+            "body": AdminProseEditorWidget(
+                config={"extensions": EDITOR_EXTENSIONS}, preset="configurable"
+            ),
+        }
+
+    request = None  # set by ArticleAdmin.get_form
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["loaded_token"].initial = self.instance.edit_token
+
+    def clean_lead_image(self):
+        upload = self.cleaned_data.get("lead_image")
+        if upload and getattr(upload, "content_type", None) is not None:
+            try:
+                return prepare_upload(upload)
+            except ImageRejected as exc:
+                raise ValidationError(str(exc)) from exc
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        self._refuse_lost_update()
+        if cleaned.get("status") == Article.Status.PUBLISHED:
+            self._check_publication(cleaned)
+        return cleaned
+
+    def _refuse_lost_update(self):
+        if self.instance.pk is None:
+            return
+        current = (
+            Article.objects.select_for_update()
+            .select_related("updated_by")
+            .only("edit_token", "updated_at", "updated_by__username",
+                  "updated_by__first_name", "updated_by__last_name")
+            .get(pk=self.instance.pk)
+        )
+        loaded = self.cleaned_data.get("loaded_token")
+        if loaded is None or loaded == current.edit_token:
+            return
+        who = (
+            (current.updated_by.get_full_name() or current.updated_by.get_username())
+            if current.updated_by else _("someone else")
+        )
+        # A second, deliberate save after merging goes through: the form now knows the
+        # version it conflicts with.
+        self.data = self.data.copy()
+        self.data[self.add_prefix("loaded_token")] = str(current.edit_token)
+        raise ValidationError(
+            _("%(who)s saved this article at %(when)s while you were editing it. Nothing was "
+              "saved: your text is kept below. Open the article in a new tab to see their "
+              "version, merge your changes here, then save again.")
+            % {"who": who, "when": date_format(timezone.localtime(current.updated_at),
+                                               "DATETIME_FORMAT")},
+            code="lost_update",
+        )
+
+    def _check_publication(self, cleaned):
+        user = self.request.user if self.request else None
+        if user is not None and not can_publish(user):
+            raise ValidationError(
+                {"status": _("You may not publish articles: submit it for review instead.")}
+            )
+        override = (cleaned.get("publish_override_reason") or "").strip()
+        # Bylines live in an inline: their check runs in BylineFormSet.
+        problems = services.publication_problems(self.instance, byline_count=1)
+        if problems and not override:
+            raise ValidationError(
+                {"status": [*problems, _("Fix these, or give a reason for publishing despite "
+                                         "the checks.")]}
+            )
+
+
+class VisibilityFilter(admin.SimpleListFilter):
+    title = gettext_lazy("visibility")
+    parameter_name = "visibility"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("live", _("Visible to readers")),
+            ("scheduled", _("Scheduled")),
+            ("hidden", _("Not visible")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "live":
+            return queryset.published()
+        if self.value() == "scheduled":
+            return queryset.scheduled()
+        if self.value() == "hidden":
+            return queryset.not_visible()
+        return queryset
+
+
+class HasImageFilter(admin.SimpleListFilter):
+    title = gettext_lazy("lead image")
+    parameter_name = "has_image"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("With an image")), ("no", _("Without an image"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(lead_image="")
+        if self.value() == "no":
+            return queryset.filter(lead_image="")
+        return queryset
+
+
+class SectionChoiceForm(forms.Form):
+    section = forms.ModelChoiceField(
+        queryset=Section.objects.all(), label=gettext_lazy("Move to section")
+    )
+
+
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["title", "section", "status", "published_at", "byline_names", "is_featured"]
-    list_filter = ["status", "section", "bylines__author", "published_at", "is_featured", "language"]
+class ArticleAdmin(VersionAdmin):
+    form = ArticleAdminForm
+    list_display = ["title", "status_badge", "section", "byline_names", "published_at"]
+    list_filter = [
+        "status", VisibilityFilter, "section", "bylines__author", HasImageFilter,
+        "published_at", "is_featured", "language",
+    ]
     list_select_related = ["section"]
     search_fields = ["title", "standfirst", "body"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
-    # Django 6 makes https the default scheme of typed-in addresses; say so now.
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    inlines = [BylineInline, TagInline, RedirectInline]
-    readonly_fields = ["created_at", "updated_at", "reading_time"]
+    formfield_overrides = URL_FIELDS_HTTPS
+    inlines = [BylineInline, TagInline, CorrectionInline, RedirectInline]
+    readonly_fields = ["created_at", "updated_at", "reading_time", "created_by", "updated_by"]
+    actions = ["submit_for_review", "publish_selected", "unpublish_selected", "move_to_section"]
+    change_form_template = "admin/articles/article/change_form.html"
+    object_history_template = "admin/articles/article/object_history.html"
     fieldsets = [
-        (None, {"fields": ["title", "slug", "standfirst", "body"]}),
+        (None, {"fields": ["title", "slug", "standfirst", "body", "loaded_token"]}),
         (
-            _("Lead image"),
+            gettext_lazy("Lead image"),
             {"fields": ["lead_image", "lead_image_alt", "lead_image_caption", "lead_image_credit"]},
         ),
-        (_("Classification"), {"fields": ["section", "language"]}),
-        (_("Source"), {"fields": ["source_kind", "source_name", "source_url"]}),
+        (gettext_lazy("Classification"), {"fields": ["section", "language"]}),
+        (gettext_lazy("Source"), {"fields": ["source_kind", "source_name", "source_url"]}),
         (
-            _("Publication"),
+            gettext_lazy("Publication"),
             {
                 "fields": [
-                    "status", "published_at", "is_featured", "comments_open",
-                    "created_at", "updated_at", "reading_time",
+                    "status", "published_at", "publish_override_reason", "is_featured",
+                    "comments_open", "created_at", "created_by", "updated_at", "updated_by",
+                    "reading_time",
                 ]
             },
         ),
     ]
 
+    # Who may do what -----------------------------------------------------------------
+
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related(
+        queryset = super().get_queryset(request).prefetch_related(
             Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author"))
         )
+        if can_edit_any(request.user):
+            return queryset
+        return queryset.filter(pk__in=Article.objects.filter(owned_by(request.user)).values("pk"))
 
-    @admin.display(description=_("authors"))
+    def _may_edit(self, request, article: Article | None) -> bool:
+        if article is None or can_edit_any(request.user):
+            return True
+        owns = Article.objects.filter(owned_by(request.user), pk=article.pk).exists()
+        return owns and article.status in EDITABLE_BY_CONTRIBUTORS
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_edit(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_edit(request, obj)
+
+    def has_publish_permission(self, request):
+        return can_publish(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not can_publish(request.user):
+            fields += ["published_at", "is_featured", "publish_override_reason"]
+        return fields
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "status" and not can_publish(request.user):
+            kwargs["choices"] = [
+                (value, label) for value, label in Article.Status.choices
+                if value in EDITABLE_BY_CONTRIBUTORS
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"request": request})
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        response = super().render_change_form(request, context, *args, **kwargs)
+        # The rich-text editor loads through an inline import map: allow exactly that one.
+        # Its ProseMirror core also inserts a <style> element, so this page (and only this
+        # one) accepts inline styles; scripts stay locked down.
+        response._csp_update = {
+            "script-src": inline_script_hashes(str(context["media"])),
+            "style-src": ["'unsafe-inline'"],
+        }
+        return response
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        corrections = next((fs for fs in formsets if fs.model is Correction), None)
+        if corrections is not None and corrections.has_changed():
+            # A correction is news: readers see the article as updated.
+            Article.objects.filter(pk=form.instance.pk).update(updated_at=timezone.now())
+
+    # List columns ------------------------------------------------------------------
+
+    @admin.display(description=gettext_lazy("authors"))
     def byline_names(self, article: Article) -> str:
         return ", ".join(byline.author.name for byline in article.bylines.all())
+
+    @admin.display(description=gettext_lazy("status"), ordering="status")
+    def status_badge(self, article: Article) -> str:
+        if article.is_scheduled:
+            label = _("Scheduled for %(when)s") % {
+                "when": date_format(timezone.localtime(article.published_at), "DATETIME_FORMAT")
+            }
+            kind = "scheduled"
+        else:
+            label, kind = article.get_status_display(), article.status
+        return format_html('<span class="status-badge status-badge--{}">{}</span>', kind, label)
+
+    # Actions -----------------------------------------------------------------------
+
+    def _confirm(self, request, queryset, *, action, title, change, form=None):
+        """Show what an action will change; run it only once the editor confirms."""
+        return TemplateResponse(
+            request,
+            "admin/articles/article/confirm_action.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": title,
+                "opts": self.model._meta,
+                "action": action,
+                "rows": [(article, change(article)) for article in queryset],
+                "form": form,
+                "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    @admin.action(description=gettext_lazy("Submit for review"), permissions=["change"])
+    def submit_for_review(self, request, queryset):
+        movable = [a for a in queryset if a.status == Article.Status.DRAFT]
+        if "confirm" not in request.POST:
+            return self._confirm(
+                request, movable, action="submit_for_review", title=_("Submit for review"),
+                change=lambda a: (a.get_status_display(), Article.Status.REVIEW.label),
+            )
+        for article in movable:
+            services.submit_for_review(article, user=request.user)
+        self.message_user(request, _("%(count)d article(s) submitted for review.")
+                          % {"count": len(movable)}, messages.SUCCESS)
+        return None
+
+    @admin.action(description=gettext_lazy("Publish (or schedule) selected articles"),
+                  permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        if "confirm" not in request.POST:
+            return self._confirm(
+                request, queryset, action="publish_selected", title=_("Publish articles"),
+                change=self._publish_preview,
+            )
+        published, refused = 0, []
+        for article in queryset:
+            try:
+                services.publish_article(article, user=request.user, at=article.published_at)
+                published += 1
+            except services.PublicationRefused as exc:
+                refused.append(f"{article}: {' '.join(exc.problems)}")
+        if published:
+            self.message_user(request, _("%(count)d article(s) published or scheduled.")
+                              % {"count": published}, messages.SUCCESS)
+        for line in refused:
+            self.message_user(request, _("Not published: %(reason)s") % {"reason": line},
+                              messages.ERROR)
+        return None
+
+    def _publish_preview(self, article):
+        problems = services.publication_problems(article)
+        if problems:
+            return (article.get_status_display(), _("refused: ") + " ".join(problems))
+        when = article.published_at if article.published_at and article.published_at > timezone.now() else None
+        target = (_("Scheduled for %(when)s") % {"when": date_format(timezone.localtime(when), "DATETIME_FORMAT")}
+                  if when else Article.Status.PUBLISHED.label)
+        return (article.get_status_display(), target)
+
+    @admin.action(description=gettext_lazy("Unpublish selected articles"), permissions=["publish"])
+    def unpublish_selected(self, request, queryset):
+        if "confirm" not in request.POST:
+            return self._confirm(
+                request, queryset, action="unpublish_selected", title=_("Unpublish articles"),
+                change=lambda a: (a.get_status_display(), Article.Status.UNPUBLISHED.label),
+            )
+        for article in queryset:
+            services.unpublish_article(article, user=request.user)
+        self.message_user(request, _("%(count)d article(s) unpublished.")
+                          % {"count": len(queryset)}, messages.SUCCESS)
+        return None
+
+    @admin.action(description=gettext_lazy("Move selected articles to a section"),
+                  permissions=["publish"])
+    def move_to_section(self, request, queryset):
+        form = SectionChoiceForm(request.POST if "confirm" in request.POST else None)
+        if "confirm" not in request.POST or not form.is_valid():
+            target = form.cleaned_data.get("section") if form.is_bound and form.is_valid() else None
+            return self._confirm(
+                request, queryset, action="move_to_section", title=_("Move articles"),
+                change=lambda a: (a.section.name, target.name if target else "…"), form=form,
+            )
+        moved = services.move_to_section(
+            queryset, section=form.cleaned_data["section"], user=request.user
+        )
+        self.message_user(request, _("%(count)d article(s) moved.") % {"count": moved},
+                          messages.SUCCESS)
+        return None
+
+    # Preview, share links, diffs -------------------------------------------------------
+
+    def get_urls(self):
+        info = self.model._meta.app_label, self.model._meta.model_name
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/preview/", view(self.preview_view), name="%s_%s_preview" % info),
+            path("<int:pk>/share/", view(self.share_view), name="%s_%s_share" % info),
+            path("<int:pk>/history/<int:revision_id>/diff/", view(self.diff_view),
+                 name="%s_%s_diff" % info),
+        ] + super().get_urls()
+
+    def _viewable(self, request, pk) -> Article:
+        article = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        return article
+
+    def preview_view(self, request, pk):
+        return preview.render_preview(request, self._viewable(request, pk), shared=False)
+
+    def share_view(self, request, pk):
+        article = self._viewable(request, pk)
+        if request.method != "POST":
+            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
+        url = request.build_absolute_uri(preview.share_url(article))
+        self.message_user(
+            request,
+            format_html(
+                _("Share link for reviewers, valid for {hours} hours: {url}"),
+                hours=preview.SHARE_HOURS, url=url,
+            ),
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
+
+    def diff_view(self, request, pk, revision_id):
+        article = self._viewable(request, pk)
+        versions = list(Version.objects.get_for_object(article).select_related("revision__user"))
+        version = next((v for v in versions if v.revision_id == revision_id), None)
+        if version is None:
+            raise Http404(_("This article has no such revision."))
+        older = versions[versions.index(version) + 1] if versions[-1] != version else None
+        rows = []
+        for field in ["title", "standfirst", "body", "status", "published_at", "source_url"]:
+            before = str(older.field_dict.get(field, "") if older else "")
+            after = str(version.field_dict.get(field, ""))
+            if before != after:
+                rows.append((Article._meta.get_field(field).verbose_name,
+                             _html_diff(before, after)))
+        return TemplateResponse(request, "admin/articles/article/diff.html", {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta, "original": article, "version": version, "older": older,
+            "rows": rows, "title": _("Changes in this revision"),
+        })
+
+
+def _html_diff(before: str, after: str) -> list[tuple[str, str]]:
+    """Word-level diff as (kind, text) pairs; the template escapes the text."""
+    old, new = before.replace(">", "> ").split(), after.replace(">", "> ").split()
+    out = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.append(("same", " ".join(old[i1:i2])))
+        if op in {"delete", "replace"}:
+            out.append(("removed", " ".join(old[i1:i2])))
+        if op in {"insert", "replace"}:
+            out.append(("added", " ".join(new[j1:j2])))
+    return out
+
+
+@admin.register(HomepagePin)
+class HomepagePinAdmin(admin.ModelAdmin):
+    list_display = ["slot", "article", "pinned_until", "is_active"]
+    autocomplete_fields = ["article"]
+
+    @admin.display(boolean=True, description=gettext_lazy("active"))
+    def is_active(self, pin: HomepagePin) -> bool:
+        return pin.pinned_until > timezone.now()
 
 
 @admin.register(Section)

@@ -1,7 +1,14 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = _("Articles")
+
+    def ready(self) -> None:
+        from .roles import sync_roles
+
+        # After every app's migrations, so permissions of later apps exist by the end.
+        post_migrate.connect(sync_roles, dispatch_uid="articles.sync_roles")

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import uuid
+
+import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -9,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
+from .images import build_renditions
 from .querysets import ArticleQuerySet, AuthorQuerySet
 from .sanitize import clean_html, strip_tags
 from .text import make_slug, reading_minutes
@@ -47,7 +51,7 @@ class Author(models.Model):
     slug = models.SlugField(_("slug"), max_length=120, unique=True, allow_unicode=True)
     bio = models.TextField(_("short bio"), blank=True, max_length=1000)
     photo = models.ImageField(
-        _("photo"), upload_to="authors/%Y/%m/", blank=True,
+        _("photo"), upload_to="authors/%Y/%m/", blank=True, max_length=255,
         width_field="photo_width", height_field="photo_height",
     )
     photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
@@ -119,6 +123,7 @@ class Article(models.Model):
         DRAFT = "draft", _("Draft")
         REVIEW = "review", _("In review")
         PUBLISHED = "published", _("Published")
+        UNPUBLISHED = "unpublished", _("Unpublished")
 
     class SourceKind(models.TextChoices):
         REWRITE = "rewrite", _("Rewrite")
@@ -143,7 +148,7 @@ class Article(models.Model):
     body_html = models.TextField(editable=False, blank=True)
 
     lead_image = models.ImageField(
-        _("lead image"), upload_to="articles/%Y/%m/", blank=True,
+        _("lead image"), upload_to="articles/%Y/%m/", blank=True, max_length=255,
         width_field="lead_image_width", height_field="lead_image_height",
     )
     lead_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
@@ -193,13 +198,35 @@ class Article(models.Model):
     reading_time = models.PositiveSmallIntegerField(
         _("reading time (minutes)"), default=1, editable=False
     )
+    lead_image_renditions = models.JSONField(default=list, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.SET_NULL,
+        null=True, blank=True, editable=False, related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("last changed by"), on_delete=models.SET_NULL,
+        null=True, blank=True, editable=False, related_name="+",
+    )
+    # Renewed by every save: an editor's form carries the token it was loaded with, and a
+    # save from an out-of-date form is refused instead of silently overwriting. A random
+    # token rather than a counter, so restoring an old revision can never reuse one.
+    edit_token = models.UUIDField(default=uuid.uuid4, editable=False)
+    publish_override_reason = models.TextField(
+        _("reason for publishing despite the checks"), blank=True,
+        help_text=_("Required to publish when the publication checks list problems."),
+    )
 
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-published_at", "-pk"]
+        # Undated drafts last on every database (PostgreSQL sorts NULLs first by default).
+        ordering = [models.F("published_at").desc(nulls_last=True), "-pk"]
         verbose_name = _("article")
         verbose_name_plural = _("articles")
+        permissions = [
+            ("publish_article", _("Can publish, schedule and unpublish articles")),
+            ("edit_any_article", _("Can edit articles written by others")),
+        ]
         indexes = [
             models.Index(fields=["status", "published_at"], name="article_status_pub_idx"),
             models.Index(
@@ -216,6 +243,7 @@ class Article(models.Model):
         # Remembered so save() can keep the old address of a renamed article working.
         instance._loaded_slug = instance.__dict__.get("slug")
         instance._loaded_status = instance.__dict__.get("status")
+        instance._loaded_image = instance.__dict__.get("lead_image")
         return instance
 
     @property
@@ -273,6 +301,9 @@ class Article(models.Model):
         )
         old_slug = getattr(self, "_loaded_slug", None)
         was_published = getattr(self, "_loaded_status", None) == self.Status.PUBLISHED
+        self.edit_token = uuid.uuid4()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "edit_token"}
         with transaction.atomic():
             super().save(*args, **kwargs)
             if old_slug and old_slug != self.slug:
@@ -282,8 +313,17 @@ class Article(models.Model):
                     ArticleRedirect.objects.update_or_create(
                         old_slug=old_slug, defaults={"article": self}
                     )
+            if (self.lead_image.name or "") != (getattr(self, "_loaded_image", None) or ""):
+                # Renditions are cut once, when the picture changes, never per request.
+                self.lead_image_renditions = (
+                    build_renditions(self.lead_image.name) if self.lead_image else []
+                )
+                Article.objects.filter(pk=self.pk).update(
+                    lead_image_renditions=self.lead_image_renditions
+                )
         self._loaded_slug = self.slug
         self._loaded_status = self.status
+        self._loaded_image = self.lead_image.name
 
 
     def _free_slug(self, base: str) -> str:
@@ -388,3 +428,71 @@ class PinnedRelated(models.Model):
 
     def __str__(self) -> str:
         return str(self.related)
+
+
+class Correction(models.Model):
+    """A dated correction or update note shown to readers with the article."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", _("Correction")
+        UPDATE = "update", _("Update")
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CORRECTION)
+    text = models.TextField(
+        _("note"), max_length=2000,
+        help_text=_("What was wrong and what the article now says, in plain words."),
+    )
+    created_at = models.DateTimeField(_("date"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("correction or update")
+        verbose_name_plural = _("corrections and updates")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d})"
+
+
+class HomepagePinQuerySet(models.QuerySet):
+    def active(self) -> HomepagePinQuerySet:
+        return self.filter(pinned_until__gt=timezone.now())
+
+
+class HomepagePin(models.Model):
+    """An editor's choice for a homepage slot until a given time; other slots fill by date."""
+
+    class Slot(models.IntegerChoices):
+        LEAD = 1, _("Lead story")
+        TOP_2 = 2, _("Top story 2")
+        TOP_3 = 3, _("Top story 3")
+        TOP_4 = 4, _("Top story 4")
+
+    slot = models.PositiveSmallIntegerField(_("slot"), choices=Slot.choices, unique=True)
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="homepage_pins"
+    )
+    pinned_until = models.DateTimeField(
+        _("pinned until"), help_text=_("After this time the slot fills with the latest stories again.")
+    )
+
+    objects = HomepagePinQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["slot"]
+        verbose_name = _("homepage pin")
+        verbose_name_plural = _("homepage pins")
+        constraints = [
+            models.UniqueConstraint(fields=["article"], name="unique_homepage_pin_article"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_slot_display()}: {self.article}"
+
+
+# Revisions (django-reversion): every save of an article keeps its fields, bylines, tags
+# and corrections, so the admin can show a diff and restore an earlier version.
+reversion.register(ArticleAuthor)
+reversion.register(TaggedArticle)
+reversion.register(Correction)
+reversion.register(Article, follow=["bylines", "taggedarticle_set", "corrections"])

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import models
-from django.db.models import F, Prefetch, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Value, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 if TYPE_CHECKING:
@@ -40,13 +40,25 @@ class ArticleQuerySet(models.QuerySet):
         """Everything an article card renders, fetched up front in a fixed number of queries."""
         from .models import ArticleAuthor
 
-        return self.select_related("section").prefetch_related(
+        return self.select_related("section").with_comment_counts().prefetch_related(
             Prefetch(
                 "bylines",
                 queryset=ArticleAuthor.objects.select_related("author").order_by("position", "pk"),
             ),
             "tags",
         )
+
+    def with_comment_counts(self) -> ArticleQuerySet:
+        """`comment_count`: each article's approved comments, counted in the same query."""
+        from comments.models import Comment
+
+        return self.annotate(comment_count=_count_per_article(Comment.objects.approved()))
+
+    def with_pending_comment_counts(self) -> ArticleQuerySet:
+        """`pending_comment_count`: each article's comments waiting for a moderator."""
+        from comments.models import Comment
+
+        return self.annotate(pending_comment_count=_count_per_article(Comment.objects.pending()))
 
     def latest_per_section(self, per_section: int) -> ArticleQuerySet:
         """The newest `per_section` articles of every section, in one query."""
@@ -70,6 +82,19 @@ class ArticleQuerySet(models.QuerySet):
             .order_by("-shared_tags", "-published_at", "-pk")
             .distinct()
         )
+
+
+def _count_per_article(comments: models.QuerySet) -> Coalesce:
+    # A subquery rather than a JOIN + GROUP BY, so it composes with window functions,
+    # DISTINCT and the other annotations of a listing.
+    counted = (
+        comments.filter(article=OuterRef("pk"))
+        .order_by()
+        .values("article")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    return Coalesce(Subquery(counted), Value(0))
 
 
 class AuthorQuerySet(models.QuerySet):

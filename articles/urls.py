@@ -11,5 +11,6 @@ urlpatterns = [
     path("rubrique/<uslug:slug>/", views.SectionView.as_view(), name="section"),
     path("sujet/<uslug:slug>/", views.TagView.as_view(), name="tag"),
     path("auteur/<uslug:slug>/", views.AuthorView.as_view(), name="author"),
+    path("apercu/<str:token>/", views.shared_preview, name="shared_preview"),
     path("<int:year>/<int:month>/<uslug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
 ]

@@ -3,12 +3,14 @@ from datetime import timedelta
 from django.conf import settings
 from django.db.models import Q
 from django.http import Http404, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404
+from django.core import signing
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.generic import ListView, TemplateView
 from django.views.generic.detail import DetailView
 
-from .models import Article, ArticleRedirect, Author, Section, Tag
+from . import preview
+from .models import Article, ArticleRedirect, Author, HomepagePin, Section, Tag
 
 PAGE_SIZE = settings.NEWSROOM["PAGE_SIZE"]
 HOME_LATEST = 8
@@ -22,8 +24,13 @@ class FrontPageView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         visible = Article.objects.published()
-        # The lead is the newest featured story of the last two days, else the newest story;
-        # lead and latest come from one listing query.
+        # Editors' pins first (lead, then top slots 2-4, until their time runs out); the lead
+        # is otherwise the newest featured story of the last two days, else the newest one.
+        pins = dict(
+            HomepagePin.objects.active()
+            .filter(article__in=visible)
+            .values_list("slot", "article_id")
+        )
         featured = (
             visible.filter(is_featured=True, published_at__gte=timezone.now() - FEATURED_FOR)
             .latest_first()
@@ -31,10 +38,20 @@ class FrontPageView(TemplateView):
         )
         newest = visible.latest_first().values("pk")[: HOME_LATEST + 1]
         top = list(
-            visible.filter(Q(pk__in=featured) | Q(pk__in=newest)).for_listing().latest_first()
+            visible.filter(Q(pk__in=pins.values()) | Q(pk__in=featured) | Q(pk__in=newest))
+            .for_listing()
+            .latest_first()
         )
-        lead = next((article for article in top if article.is_featured), top[0] if top else None)
-        latest = [article for article in top if article != lead][:HOME_LATEST]
+        by_pk = {article.pk: article for article in top}
+        lead = by_pk.get(pins.get(HomepagePin.Slot.LEAD)) or next(
+            (a for a in top if a.is_featured and a.pk not in pins.values()), None
+        ) or next((a for a in top if a.pk not in pins.values()), top[0] if top else None)
+        pinned = [
+            by_pk[pins[slot]] for slot in sorted(pins)
+            if slot != HomepagePin.Slot.LEAD and by_pk[pins[slot]] is not lead
+        ]
+        unpinned = [a for a in top if a is not lead and a.pk not in pins.values()]
+        latest = (pinned + unpinned)[:HOME_LATEST]
         shown = [article.pk for article in top]
         blocks: dict[int, list[Article]] = {}
         for article in (
@@ -146,3 +163,16 @@ class ArticleDetailView(DetailView):
         )
         context["current_section_slug"] = self.object.section.slug
         return context
+
+
+def shared_preview(request, token: str):
+    """A reviewer's signed preview link: 410 once expired, 404 if forged."""
+    try:
+        pk = preview.article_for_token(token)
+    except signing.SignatureExpired:
+        return preview.no_store(
+            render(request, "articles/preview_expired.html", {"expired": True}, status=410)
+        )
+    except (signing.BadSignature, ValueError):
+        raise Http404("This preview link is not valid.") from None
+    return preview.render_preview(request, get_object_or_404(Article, pk=pk), shared=True)

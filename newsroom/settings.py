@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "taggit",
+    "reversion",
+    "django_prose_editor",
     "csp",
     "articles",
     "comments",
@@ -185,6 +187,23 @@ NEWSROOM = {
     "SITE_NAME": os.environ.get("NEWSROOM_SITE_NAME", "Newsroom"),
     "PAGE_SIZE": 20,
     "RELATED_COUNT": 4,
+}
+
+# Reader comments. The moderation policy is edited in the admin; these are its defaults
+# until an editor saves it. The anti-spam limits stay here.
+NEWSROOM_COMMENTS = {
+    "MODERATION": "pre",  # "pre": shown once approved; "post": shown at once
+    "AUTO_APPROVE_KNOWN_EMAILS": True,
+    "MAX_LINKS": 2,
+    "HOLD_WORDS": [],
+    "SPAM_WORDS": [],
+    "CLOSE_AFTER_DAYS": 30,  # 0: never
+    "THREAD_DEPTH": 2,  # comments and replies
+    "MAX_LENGTH": 5000,
+    "MIN_FORM_SECONDS": 2,  # faster than a person can type: a robot
+    "MAX_FORM_SECONDS": 24 * 3600,
+    "RATE_LIMITS": {"ip": (10, 600), "email": (5, 600)},  # posts per seconds
+    "IP_RETENTION_DAYS": 30,
 }
 
 # Pages load nothing from elsewhere: no inline script or style, no third-party request.

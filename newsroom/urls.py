@@ -2,11 +2,14 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from .views import serve_media
+from .views import favicon, serve_media
 
 urlpatterns = [
+    # Browsers ask for /favicon.ico on every page that names no icon (the admin's).
+    path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("commentaires/", include("comments.urls")),
     path("", include("articles.urls")),
 ]
 

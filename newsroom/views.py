@@ -2,7 +2,8 @@ import mimetypes
 
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponsePermanentRedirect
+from django.templatetags.static import static
 
 
 def serve_media(request, path: str):
@@ -16,3 +17,8 @@ def serve_media(request, path: str):
         raise Http404("No such file.") from exc
     content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
     return FileResponse(handle, content_type=content_type)
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages that name no icon (the admin's)."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))

@@ -30,6 +30,11 @@ def _rng(key: str) -> random.Random:
     return random.Random(hashlib.sha256(key.encode("utf-8")).digest())
 
 
+def _rgb(colour: str) -> RGB:
+    r, g, b = ImageColor.getrgb(colour)[:3]
+    return r, g, b
+
+
 def _jpeg(image: Image.Image) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
@@ -37,39 +42,49 @@ def _jpeg(image: Image.Image) -> bytes:
 
 
 def _mix(a: RGB, b: RGB, t: float) -> RGB:
-    return (round(a[0] + (b[0] - a[0]) * t), round(a[1] + (b[1] - a[1]) * t),
-            round(a[2] + (b[2] - a[2]) * t))
+    """The colour a fraction `t` of the way from `a` to `b`."""
+    red, green, blue = (round(x + (y - x) * t) for x, y in zip(a, b, strict=True))
+    return red, green, blue
 
 
 def _gradient(size: tuple[int, int], start: RGB, end: RGB, angle: float) -> Image.Image:
     """A linear gradient from `start` to `end` running at `angle` degrees."""
-    width, height = size
+    # Drawn at a quarter of the size and scaled up: a smooth gradient loses nothing, and it is
+    # much faster.
+    width, height = max(1, size[0] // 4), max(1, size[1] // 4)
     side = int((width**2 + height**2) ** 0.5) + 2
     # Rotate a square big enough that the crop never shows its corners.
     mask = Image.linear_gradient("L").resize((side, side)).rotate(angle, Image.Resampling.BICUBIC)
     left, top = (side - width) // 2, (side - height) // 2
     mask = mask.crop((left, top, left + width, top + height))
+    mask = mask.resize(size, Image.Resampling.BILINEAR)
     return Image.composite(Image.new("RGB", size, end), Image.new("RGB", size, start), mask)
 
 
 def lead_image(slug: str, section: str) -> bytes:
     """A 1600x900 abstract editorial picture, always the same for the same slug."""
     rng = _rng(slug)
-    dark, mid, light, accent = (ImageColor.getrgb(c)[:3] for c in PALETTES.get(section, DEFAULT_PALETTE))
+    palette = PALETTES.get(section, DEFAULT_PALETTE)
+    dark, mid, light, accent = (_rgb(colour) for colour in palette)
     width, height = LEAD_SIZE
     image = _gradient(LEAD_SIZE, dark, mid, rng.uniform(-60, 60)).convert("RGBA")
 
-    # A large blurred "light source" gives depth, like an out-of-focus background.
-    glow = Image.new("RGBA", LEAD_SIZE, (0, 0, 0, 0))
-    cx, cy, r = rng.randint(200, width - 200), rng.randint(100, height - 100), rng.randint(220, 420)
-    ImageDraw.Draw(glow).ellipse((cx - r, cy - r, cx + r, cy + r), fill=(*_mix(mid, light, 0.6), 150))
-    image.alpha_composite(glow.filter(ImageFilter.GaussianBlur(90)))
+    # A large blurred "light source" gives depth, like an out-of-focus background. Blurred at a
+    # quarter of the size, then scaled up: same look, a fraction of the time.
+    small, haze = (width // 4, height // 4), _mix(mid, light, 0.6)
+    glow = Image.new("RGBA", small, (*haze, 0))
+    cx, cy = rng.randint(50, small[0] - 50), rng.randint(25, small[1] - 25)
+    r = rng.randint(55, 105)
+    ImageDraw.Draw(glow).ellipse((cx - r, cy - r, cx + r, cy + r), fill=(*haze, 150))
+    glow = glow.filter(ImageFilter.GaussianBlur(22)).resize(LEAD_SIZE, Image.Resampling.BILINEAR)
+    image.alpha_composite(glow)
 
     shapes = Image.new("RGBA", LEAD_SIZE, (0, 0, 0, 0))
     draw = ImageDraw.Draw(shapes)
     for _ in range(rng.randint(2, 4)):
         # Slanted translucent bands crossing the frame.
-        y, thickness, slope = rng.randint(-100, height), rng.randint(40, 180), rng.randint(-350, 350)
+        y, thickness = rng.randint(-100, height), rng.randint(40, 180)
+        slope = rng.randint(-350, 350)
         colour = rng.choice((light, mid, dark))
         draw.polygon(
             [(0, y), (width, y + slope), (width, y + slope + thickness), (0, y + thickness)],
@@ -84,10 +99,11 @@ def lead_image(slug: str, section: str) -> bytes:
         else:
             colour = accent if rng.random() < 0.5 else light
             draw.ellipse(box, fill=(*colour, rng.randint(70, 190)))
-    image.alpha_composite(shapes.filter(ImageFilter.GaussianBlur(1.2)))
+    # A one-pixel blur stands in for anti-aliasing, which ImageDraw lacks.
+    image.alpha_composite(shapes.filter(ImageFilter.BoxBlur(1)))
 
     # Darker edges, as on a photograph.
-    vignette = Image.radial_gradient("L").resize(LEAD_SIZE).point(lambda v: min(255, v) * 110 // 255)
+    vignette = Image.radial_gradient("L").resize(LEAD_SIZE).point(lambda v: v * 110 // 255)
     black = Image.new("RGBA", LEAD_SIZE, (0, 0, 0, 255))
     image = Image.composite(black, image, vignette)
     return _jpeg(image.convert("RGB"))
@@ -104,7 +120,7 @@ def initials(name: str) -> str:
 def author_photo(name: str, slug: str) -> bytes:
     """A square 400x400 portrait placeholder: initials on a colour chosen by the slug."""
     rng = _rng(slug)
-    base = ImageColor.getrgb(rng.choice(PORTRAIT_COLOURS))[:3]
+    base = _rgb(rng.choice(PORTRAIT_COLOURS))
     size = (PHOTO_SIZE, PHOTO_SIZE)
     image = _gradient(size, _mix(base, (255, 255, 255), 0.15), _mix(base, (0, 0, 0), 0.25), 30)
     draw = ImageDraw.Draw(image)

@@ -32,7 +32,7 @@ def test_reader_pages_log_no_error(live_server, page):
         "/sujet/france/",
     ]:
         page.goto(live_server.url + url)
-    assert errors == []
+    assert errors == [], "\n".join(errors)
 
 
 def test_admin_article_pages_log_no_error(live_server, page, admin_user):
@@ -49,4 +49,4 @@ def test_admin_article_pages_log_no_error(live_server, page, admin_user):
         reverse("admin:articles_article_change", args=[article.pk]),
     ]:
         page.goto(live_server.url + url)
-    assert errors == []
+    assert errors == [], "\n".join(errors)

@@ -1,0 +1,57 @@
+"""The newsroom's roles as Django groups, kept in step after every `migrate`.
+
+Permissions are only ever added to a group here, so a site administrator's own additions
+survive; what a role may do beyond its permissions (a contributor edits only their own
+drafts) is enforced in `articles.admin`.
+"""
+
+from django.db.models import Q
+
+CONTRIBUTOR = "Contributor"
+EDITOR = "Editor"
+ADMINISTRATOR = "Administrator"
+
+_WRITING = [
+    "articles.add_article", "articles.change_article", "articles.view_article",
+    "articles.delete_article",
+    "articles.add_articleauthor", "articles.change_articleauthor",
+    "articles.delete_articleauthor", "articles.view_articleauthor",
+    "articles.add_taggedarticle", "articles.change_taggedarticle",
+    "articles.delete_taggedarticle", "articles.view_taggedarticle",
+    "articles.view_section", "articles.view_author", "articles.view_tag", "articles.add_tag",
+]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    CONTRIBUTOR: _WRITING,
+    EDITOR: [
+        "articles.*",
+        "taggit.*",
+        "comments.*",
+        "reversion.view_revision", "reversion.view_version",
+    ],
+    ADMINISTRATOR: [
+        "articles.*", "taggit.*", "comments.*", "reversion.*",
+        "auth.add_user", "auth.change_user", "auth.view_user", "auth.delete_user",
+        "auth.view_group", "auth.change_group",
+    ],
+}
+
+
+def _permission_filter(names: list[str]) -> Q:
+    query = Q(pk__in=[])
+    for name in names:
+        app_label, codename = name.split(".", 1)
+        if codename == "*":
+            query |= Q(content_type__app_label=app_label)
+        else:
+            query |= Q(content_type__app_label=app_label, codename=codename)
+    return query
+
+
+def sync_roles(**kwargs) -> None:
+    """Create the role groups and give them their permissions (post_migrate handler)."""
+    from django.contrib.auth.models import Group, Permission
+
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        group.permissions.add(*Permission.objects.filter(_permission_filter(names)))

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views import View
+
+from articles.models import Article
+from articles.views import ArticleDetailView
+
+from . import services
+from .antispam import hash_ip, hit_rate_limit
+from .forms import CommentForm
+from .models import Comment
+
+STATUS_OF_REFUSAL = {"closed": 403}
+
+
+def render_article(request, article: Article, form: CommentForm, *, status: int):
+    """The article page again, with the reader's form, its errors and their text."""
+    view = ArticleDetailView()
+    view.setup(request, **article.url_kwargs())
+    view.object = view.get_object()
+    context = view.get_context_data(object=view.object, comment_form=form)
+    return view.render_to_response(context, status=status)
+
+
+def too_many(request, article: Article, form: CommentForm, retry_after: int):
+    minutes = max(1, round(retry_after / 60))
+    form.add_error(
+        None,
+        ngettext(
+            "You have sent many comments in a short time. Please try again in %(minutes)d minute.",
+            "You have sent many comments in a short time. Please try again in %(minutes)d minutes.",
+            minutes,
+        )
+        % {"minutes": minutes},
+    )
+    response = render_article(request, article, form, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+def received(request, article: Article, comment: Comment | None):
+    """Post/redirect/get: to the comment if it is shown, else to a note that it waits."""
+    if comment is not None and comment.is_approved:
+        messages.success(request, _("Thank you: your comment is published."))
+        return redirect(f"{article.get_absolute_url()}#comment-{comment.pk}")
+    # Held, spam and trapped comments get the same answer: robots learn nothing.
+    messages.success(
+        request, _("Thank you! Your comment will appear once a moderator has approved it.")
+    )
+    return redirect(f"{article.get_absolute_url()}#respond")
+
+
+class PostCommentView(View):
+    http_method_names = ["post"]
+
+    def post(self, request, article_id: int):
+        article = get_object_or_404(Article.objects.published(), pk=article_id)
+        form = CommentForm(request.POST, article=article)
+        ip = request.META.get("REMOTE_ADDR", "")
+        if retry_after := hit_rate_limit("ip", ip):
+            return too_many(request, article, form, retry_after)
+        if not form.is_valid():
+            return render_article(request, article, form, status=400)
+        if form.is_trap:
+            return received(request, article, None)
+        if retry_after := hit_rate_limit("email", form.cleaned_data["email"]):
+            return too_many(request, article, form, retry_after)
+        data = form.cleaned_data
+        try:
+            comment = services.submit_comment(
+                article=article,
+                name=data["name"],
+                email=data["email"],
+                website=data["website"],
+                text=data["text"],
+                parent_id=data["parent"],
+                token=form.token,
+                ip_hash=hash_ip(ip),
+                user=request.user,
+            )
+        except ValidationError as refusal:
+            form.add_error(None, refusal)
+            status = STATUS_OF_REFUSAL.get(refusal.code or "", 400)
+            return render_article(request, article, form, status=status)
+        return received(request, article, comment)
