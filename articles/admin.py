@@ -239,7 +239,9 @@ class SectionChoiceForm(forms.Form):
 @admin.register(Article)
 class ArticleAdmin(VersionAdmin):
     form = ArticleAdminForm
-    list_display = ["title", "status_badge", "section", "byline_names", "published_at"]
+    list_display = [
+        "title", "status_badge", "section", "byline_names", "published_at", "pending_comments",
+    ]
     list_filter = [
         "status", VisibilityFilter, "section", "bylines__author", HasImageFilter,
         "published_at", "is_featured", "language",
@@ -277,8 +279,12 @@ class ArticleAdmin(VersionAdmin):
     # Who may do what -----------------------------------------------------------------
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request).prefetch_related(
-            Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author"))
+        queryset = (
+            super().get_queryset(request)
+            .with_pending_comment_counts()
+            .prefetch_related(
+                Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author"))
+            )
         )
         if can_edit_any(request.user):
             return queryset
@@ -336,6 +342,11 @@ class ArticleAdmin(VersionAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        article = form.instance
+        profile = getattr(request.user, "author_profile", None)
+        if not change and profile is not None and not article.bylines.exists():
+            # A writer's own story carries their byline unless they chose others.
+            ArticleAuthor.objects.create(article=article, author=profile)
         corrections = next((fs for fs in formsets if fs.model is Correction), None)
         if corrections is not None and corrections.has_changed():
             # A correction is news: readers see the article as updated.
@@ -346,6 +357,16 @@ class ArticleAdmin(VersionAdmin):
     @admin.display(description=gettext_lazy("authors"))
     def byline_names(self, article: Article) -> str:
         return ", ".join(byline.author.name for byline in article.bylines.all())
+
+    @admin.display(description=gettext_lazy("comments to moderate"),
+                   ordering="pending_comment_count")
+    def pending_comments(self, article: Article):
+        count = getattr(article, "pending_comment_count", 0)
+        if not count:
+            return "–"
+        url = reverse("admin:comments_comment_changelist")
+        return format_html('<a href="{}?article={}&status__exact=pending">{}</a>',
+                           url, article.pk, count)
 
     @admin.display(description=gettext_lazy("status"), ordering="status")
     def status_badge(self, article: Article) -> str:

@@ -53,10 +53,11 @@ class CommentAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_queue_rank()
+        # The moderation queue: comments waiting first, newest first. (ModelAdmin would
+        # order before the annotation exists.)
+        return Comment.objects.with_queue_rank().order_by(*self.get_ordering(request))
 
     def get_ordering(self, request):
-        # The moderation queue: comments waiting first, newest first.
         return ["queue_rank", "-created_at"]
 
     def has_add_permission(self, request):

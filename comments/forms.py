@@ -17,6 +17,7 @@ from .antispam import Stamp, read_stamp
 # Control characters (but tab and newline) and the bidirectional overrides and isolates
 # that can make a name or a text read differently from what it is.
 INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+PARENT_INVALID = _("You can only reply to a published comment on this article.")
 WEBSITE_INVALID = _("Enter a web address starting with http:// or https://.")
 STAMP_INVALID = _("This form could not be checked. Please send it again.")
 
@@ -47,7 +48,7 @@ class CommentForm(forms.Form):
         required=False,
         min_value=1,
         widget=forms.HiddenInput,
-        error_messages={"invalid": _("You can only reply to a published comment on this article.")},
+        error_messages={"invalid": PARENT_INVALID, "min_value": PARENT_INVALID},
     )
     stamp = forms.CharField(widget=forms.HiddenInput, error_messages={"required": STAMP_INVALID})
     # The honeypot: hidden from people by the stylesheet, filled in by robots.

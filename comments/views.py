@@ -85,6 +85,6 @@ class PostCommentView(View):
             )
         except ValidationError as refusal:
             form.add_error(None, refusal)
-            status = STATUS_OF_REFUSAL.get(refusal.code or "", 400)
+            status = STATUS_OF_REFUSAL.get(getattr(refusal, "code", None), 400)
             return render_article(request, article, form, status=status)
         return received(request, article, comment)

@@ -2,7 +2,13 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from django.utils.translation import gettext_lazy as _
+
 from .views import favicon, serve_media
+
+admin.site.site_header = _("Newsroom: the newsroom")
+admin.site.site_title = _("Newsroom admin")
+admin.site.index_title = _("Write, edit and publish")
 
 urlpatterns = [
     # Browsers ask for /favicon.ico on every page that names no icon (the admin's).
