@@ -152,7 +152,7 @@ class ArticleAdminForm(forms.ModelForm):
         if self.instance.pk is None:
             return
         current = (
-            Article.objects.select_for_update()
+            Article.objects.select_for_update(of=("self",))
             .select_related("updated_by")
             .only("edit_token", "updated_at", "updated_by__username",
                   "updated_by__first_name", "updated_by__last_name")

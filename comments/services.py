@@ -111,6 +111,9 @@ def submit_comment(
             )
     email = normalize_email(email)
     if Comment.objects.filter(email=email, text=text).exists():
+        # The same form sent twice at once: the other request may have saved it meanwhile.
+        if existing := received_comment(token):
+            return existing
         raise ValidationError(_("You have already posted this comment."), code="duplicate")
 
     signed_in = user if user is not None and user.is_authenticated else None

@@ -1,7 +1,7 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
-
 from django.utils.translation import gettext_lazy as _
 
 from .views import favicon, serve_media
@@ -15,9 +15,14 @@ urlpatterns = [
     path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+]
+# The reader site is French at / and English under /en/: one address per language, so a
+# page never varies by browser settings and caches cleanly.
+urlpatterns += i18n_patterns(
     path("commentaires/", include("comments.urls")),
     path("", include("articles.urls")),
-]
+    prefix_default_language=False,
+)
 
 if settings.SERVE_MEDIA:
     urlpatterns += [

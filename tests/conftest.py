@@ -20,3 +20,13 @@ def move_time():
     yield move
     for patcher in reversed(patches):
         patcher.stop()
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site's language, whatever a previous request activated."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield

@@ -180,5 +180,9 @@ def test_pages_carry_the_security_headers(client):
 def test_site_speaks_french_by_default_and_english_on_request(client):
     french = client.get(reverse("articles:index"))
     assert '<html lang="fr">' in french.text and "Aller au contenu" in french.text
-    english = client.get(reverse("articles:index"), headers={"accept-language": "en"})
+    # A browser asking for English still gets the French site at its French address…
+    asked = client.get(reverse("articles:index"), headers={"accept-language": "en"})
+    assert '<html lang="fr">' in asked.text
+    # …and the English one under /en/.
+    english = client.get("/en/")
     assert '<html lang="en">' in english.text and "Skip to content" in english.text

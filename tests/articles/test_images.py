@@ -59,22 +59,22 @@ def test_exif_orientation_is_applied():
 
 def test_truncated_file_is_refused_clearly():
     data = image_file(size=(800, 600)).read()
-    with pytest.raises(ImageRejected, match="damaged or incomplete"):
+    with pytest.raises(ImageRejected, match="endommagée ou incomplète"):
         prepare_upload(upload(data[: len(data) // 2]))
 
 
 def test_text_renamed_jpg_is_refused_clearly():
-    with pytest.raises(ImageRejected, match="not a picture"):
+    with pytest.raises(ImageRejected, match="n’est pas une image"):
         prepare_upload(upload(b"Bonjour, ceci n'est pas une image.\n" * 20))
 
 
 def test_decompression_bomb_is_refused_clearly():
-    with pytest.raises(ImageRejected, match="too many pixels"):
+    with pytest.raises(ImageRejected, match="beaucoup trop de pixels"):
         prepare_upload(upload(png_header(20000, 20000), "bomb.png", "image/png"))
 
 
 def test_picture_over_the_pixel_limit_is_refused_with_the_limit():
-    with pytest.raises(ImageRejected, match="limit is 40 megapixels"):
+    with pytest.raises(ImageRejected, match="la limite est de 40 mégapixels"):
         prepare_upload(upload(png_header(8000, 6000), "big.png", "image/png"))
 
 

@@ -1,0 +1,99 @@
+"""A reader comments, an editor approves in the admin, the reader sees it and replies."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.cache import cache
+from django.urls import reverse
+
+from comments.models import Comment
+from tests.factories import ArticleFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def article(settings):
+    # A person needs more than two seconds; this browser does not.
+    settings.NEWSROOM_COMMENTS = {**settings.NEWSROOM_COMMENTS, "MIN_FORM_SECONDS": 0}
+    cache.clear()
+    return ArticleFactory(title="Le marché couvert rouvre ses portes")
+
+
+@pytest.fixture
+def editor(django_user_model):
+    user = django_user_model.objects.create_user("redaction", password="motdepasse-solide", is_staff=True)
+    user.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="comments",
+            codename__in=["view_comment", "change_comment", "moderate_comment"],
+        )
+    )
+    return user
+
+
+def fill_comment(page, text: str) -> None:
+    form = page.locator("#respond form")
+    form.get_by_label("Nom").fill("Camille")
+    form.get_by_label("Courriel").fill("camille@example.org")
+    form.get_by_label("Commentaire").fill(text)
+    form.get_by_role("button", name="Publier").click()
+
+
+def test_comment_is_moderated_then_published_with_a_threaded_reply(
+    live_server, page, browser, axe, article, editor
+):
+    article_url = live_server.url + article.get_absolute_url()
+    page.goto(article_url)
+    assert page.get_by_role("heading", name="Laisser un commentaire").is_visible()
+    fill_comment(page, "Enfin ! Le quartier en avait besoin.")
+    page.wait_for_url(f"{article_url}#respond")
+    assert page.get_by_role("status").inner_text() == (
+        "Merci ! Votre commentaire apparaîtra dès qu’un modérateur l’aura validé."
+    )
+    assert "Enfin ! Le quartier" not in page.locator(".comment-list").all_inner_texts().__str__()
+    comment = Comment.objects.get()
+
+    admin = browser.new_context(locale="fr-FR").new_page()
+    admin.goto(live_server.url + reverse("admin:login"))
+    admin.get_by_label("Nom d’utilisateur").fill("redaction")
+    admin.get_by_label("Mot de passe").fill("motdepasse-solide")
+    admin.get_by_role("button", name="Connexion").click()
+    admin.wait_for_url("**/admin/")
+    admin.goto(live_server.url + reverse("admin:comments_comment_changelist"))
+    assert "Modération a priori" in admin.locator("#result_list").inner_text()
+    admin.locator(f'input[name="_selected_action"][value="{comment.pk}"]').check()
+    admin.locator('select[name="action"]').select_option("approve")
+    admin.get_by_role("button", name="Envoyer").click()
+    assert "1 commentaire approuvé." in admin.locator(".messagelist").inner_text()
+    admin.context.close()
+
+    page.goto(article_url)
+    shown = page.locator(f"#comment-{comment.pk}")
+    assert "Enfin ! Le quartier en avait besoin." in shown.inner_text()
+    assert page.locator("#comments-title").inner_text() == "1 commentaire"
+
+    shown.get_by_role("link", name="Répondre à Camille").click()
+    assert page.get_by_role("heading", name="Répondre à Camille").is_visible()
+    fill_comment(page, "Et le samedi matin, il y a même un fromager.")
+    page.wait_for_url(re.compile(r"#comment-\d+$"))
+    reply = Comment.objects.get(parent=comment)
+    assert reply.status == "approved"  # a known reader now
+    nested = page.locator(f"#comment-{comment.pk} .comment-list--replies #comment-{reply.pk}")
+    assert "un fromager" in nested.inner_text()
+    assert page.locator("#comments-title").inner_text() == "2 commentaires"
+    assert axe(page) == []
+
+
+def test_form_errors_are_shown_accessibly(live_server, page, axe, article):
+    page.goto(live_server.url + article.get_absolute_url())
+    form = page.locator("#respond form")
+    form.get_by_label("Courriel").fill("pas-une-adresse")
+    form.get_by_role("textbox", name="Commentaire").fill("Mon texte reste là.")
+    form.get_by_role("button", name="Publier").click()
+    assert "Votre commentaire n’a pas pu être envoyé" in page.get_by_role("alert").inner_text()
+    form = page.locator("#respond form")
+    assert form.get_by_role("textbox", name="Commentaire").input_value() == "Mon texte reste là."
+    assert form.get_by_label("Nom").get_attribute("aria-invalid") == "true"
+    assert axe(page) == []
