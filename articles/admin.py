@@ -32,6 +32,7 @@ from .models import (
     Author,
     Correction,
     HomepagePin,
+    PinnedRelated,
     Section,
     Tag,
     TaggedArticle,
@@ -94,6 +95,16 @@ class CorrectionInline(admin.StackedInline):
     model = Correction
     extra = 0
     fields = ["kind", "text", "created_at"]
+
+
+class PinnedRelatedInline(admin.TabularInline):
+    """Related articles chosen by hand: shown first, in this order; the engine adds the rest."""
+
+    model = PinnedRelated
+    fk_name = "article"
+    extra = 0
+    autocomplete_fields = ["related"]
+    fields = ["related", "position"]
 
 
 class RedirectInline(admin.TabularInline):
@@ -251,7 +262,7 @@ class ArticleAdmin(VersionAdmin):
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
     formfield_overrides = URL_FIELDS_HTTPS
-    inlines = [BylineInline, TagInline, CorrectionInline, RedirectInline]
+    inlines = [BylineInline, TagInline, PinnedRelatedInline, CorrectionInline, RedirectInline]
     readonly_fields = ["created_at", "updated_at", "reading_time", "created_by", "updated_by"]
     actions = ["submit_for_review", "publish_selected", "unpublish_selected", "move_to_section"]
     change_form_template = "admin/articles/article/change_form.html"
@@ -264,6 +275,10 @@ class ArticleAdmin(VersionAdmin):
         ),
         (gettext_lazy("Classification"), {"fields": ["section", "language"]}),
         (gettext_lazy("Source"), {"fields": ["source_kind", "source_name", "source_url"]}),
+        (
+            gettext_lazy("Search and sharing"),
+            {"fields": ["seo_title", "seo_description"], "classes": ["collapse"]},
+        ),
         (
             gettext_lazy("Publication"),
             {

@@ -14,6 +14,8 @@ from taggit.models import TagBase, TaggedItemBase
 
 from .images import build_renditions
 from .querysets import ArticleQuerySet, AuthorQuerySet
+from .related.models import RelatedBuild, RelatedPosting, RelatedProfile, RelatedTerm  # noqa: F401
+from .related.tasks import schedule_refresh as schedule_related_refresh
 from .sanitize import clean_html, strip_tags
 from .text import make_slug, reading_minutes
 
@@ -215,6 +217,19 @@ class Article(models.Model):
         _("reason for publishing despite the checks"), blank=True,
         help_text=_("Required to publish when the publication checks list problems."),
     )
+    seo_title = models.CharField(
+        _("title for search engines"), max_length=120, blank=True,
+        help_text=_("Shown in search results and browser tabs instead of the headline. "
+                    "Leave empty to use the headline."),
+    )
+    seo_description = models.CharField(
+        _("description for search engines"), max_length=300, blank=True,
+        help_text=_("One or two sentences shown under the title in search results and shares. "
+                    "Leave empty to use the standfirst."),
+    )
+    # PostgreSQL only: a `search_vector` column, filled by a trigger, indexes the headline,
+    # standfirst and body for full-text search. It is deliberately not a model field (see
+    # articles/search.py and migration seo_and_search).
 
     objects = ArticleQuerySet.as_manager()
 
@@ -324,6 +339,7 @@ class Article(models.Model):
         self._loaded_slug = self.slug
         self._loaded_status = self.status
         self._loaded_image = self.lead_image.name
+        schedule_related_refresh(self.pk)  # related articles follow, after the commit
 
 
     def _free_slug(self, base: str) -> str:

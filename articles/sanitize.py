@@ -6,7 +6,6 @@ Every sanitizing call in Newsroom goes through this module, so the library behin
 
 import re
 from html import escape
-import re
 from urllib.parse import urlsplit
 
 import bleach

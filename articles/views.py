@@ -9,8 +9,9 @@ from django.utils import timezone
 from django.views.generic import ListView, TemplateView
 from django.views.generic.detail import DetailView
 
-from . import preview
+from . import preview, search
 from .models import Article, ArticleRedirect, Author, HomepagePin, Section, Tag
+from .related import related_articles
 
 PAGE_SIZE = settings.NEWSROOM["PAGE_SIZE"]
 HOME_LATEST = 8
@@ -58,6 +59,7 @@ class FrontPageView(TemplateView):
             visible.exclude(pk__in=shown)
             .latest_per_section(HOME_PER_SECTION)
             .select_related("section")
+            .with_comment_counts()
             .order_by("section__position", "section__name", "-published_at", "-pk")
         ):
             blocks.setdefault(article.section_id, []).append(article)
@@ -156,12 +158,39 @@ class ArticleDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["related"] = list(
-            Article.objects.published()
-            .related_to(self.object)
-            .select_related("section")[: settings.NEWSROOM["RELATED_COUNT"]]
-        )
+        context["related"] = related_articles(self.object)
         context["current_section_slug"] = self.object.section.slug
+        return context
+
+
+class SearchView(ListView):
+    """Results for `?q=…`, best first (articles/search.py): a calm page whatever is typed."""
+
+    template_name = "articles/search.html"
+    paginate_by = PAGE_SIZE
+    context_object_name = "articles"
+
+    def get_queryset(self):
+        self.query, self.query_shortened = search.clean_query(self.request.GET.get("q"))
+        self.results = search.search_articles(self.query)
+        return self.results.articles
+
+    def paginate_queryset(self, queryset, page_size):
+        # Any page number shows a page (the nearest one) rather than a 404.
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(
+            query=self.query,
+            query_shortened=self.query_shortened,
+            searched=search.has_words(self.query),
+            results_capped=self.results.capped,
+            max_results=search.MAX_RESULTS,
+            **kwargs,
+        )
+        search.add_highlights(context["articles"], self.query)
         return context
 
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.db import models
+from django.db import models, transaction
 from django.shortcuts import redirect
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -23,8 +23,7 @@ class PendingArticleFilter(admin.SimpleListFilter):
         articles = (
             Article.objects.with_pending_comment_counts()
             .filter(pending_comment_count__gt=0)
-            .order_by("-pending_comment_count", "-published_at")
-            .only("pk", "title")[:30]
+            .order_by("-pending_comment_count", "-published_at")[:30]
         )
         return [(a.pk, f"{a.title} ({a.pending_comment_count})") for a in articles]
 
@@ -41,12 +40,29 @@ class CommentAdmin(admin.ModelAdmin):
     list_select_related = ["article"]
     search_fields = ["name", "email", "text", "article__title"]
     readonly_fields = [
-        "article", "parent", "email", "status", "held_because", "created_at",
-        "moderated_by", "moderated_at", "ip_hash",
+        "article",
+        "parent",
+        "email",
+        "status",
+        "held_because",
+        "created_at",
+        "moderated_by",
+        "moderated_at",
+        "ip_hash",
     ]
     fields = [
-        "article", "parent", "status", "held_because", "name", "email", "website", "text",
-        "created_at", "moderated_by", "moderated_at", "ip_hash",
+        "article",
+        "parent",
+        "status",
+        "held_because",
+        "name",
+        "email",
+        "website",
+        "text",
+        "created_at",
+        "moderated_by",
+        "moderated_at",
+        "ip_hash",
     ]
     actions = ["approve", "mark_spam", "remove", "reject"]
     # Django 6 makes https the default scheme of typed-in addresses; say so now.
@@ -66,6 +82,7 @@ class CommentAdmin(admin.ModelAdmin):
     def has_moderate_permission(self, request) -> bool:
         return request.user.has_perm(services.MODERATE_PERMISSION)
 
+    @transaction.atomic
     def _moderate(self, request, queryset, service) -> int:
         comments = list(queryset)
         for comment in comments:

@@ -37,7 +37,7 @@ def read_stamp(value: str) -> Stamp:
             article_id=int(data["a"]),
             issued_at=datetime.fromtimestamp(float(data["at"]), tz=UTC),
         )
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, OverflowError) as exc:
         raise signing.BadSignature("Malformed stamp.") from exc
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from urllib.parse import urlsplit
 
 from django import forms
@@ -32,6 +33,7 @@ class CommentForm(forms.Form):
     )
     email = forms.EmailField(
         label=_("Email"),
+        max_length=254,
         help_text=_("Never shown publicly."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
@@ -69,7 +71,7 @@ class CommentForm(forms.Form):
         return bool(self.cleaned_data.get("homepage"))
 
     @property
-    def token(self):
+    def token(self) -> uuid.UUID:
         return self.cleaned_data["stamp"].token
 
     def clean_name(self) -> str:

@@ -15,6 +15,8 @@ from articles.sanitize import render_comment_text
 
 from .querysets import CommentQuerySet
 
+DETAIL_LENGTH = 200
+
 
 class Comment(models.Model):
     class Status(models.TextChoices):
@@ -40,8 +42,12 @@ class Comment(models.Model):
     )
     # RESTRICT: a comment with replies is removed (tombstone), never deleted on its own.
     parent = models.ForeignKey(
-        "self", verbose_name=_("in reply to"), on_delete=models.RESTRICT,
-        null=True, blank=True, related_name="replies",
+        "self",
+        verbose_name=_("in reply to"),
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="replies",
     )
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     name = models.CharField(_("name"), max_length=80, blank=True)
@@ -60,15 +66,26 @@ class Comment(models.Model):
         _("rule applied"), max_length=20, choices=Rule.choices, blank=True, editable=False
     )
     moderation_detail = models.CharField(
-        _("detail"), max_length=200, blank=True, editable=False,
+        _("detail"),
+        max_length=DETAIL_LENGTH,
+        blank=True,
+        editable=False,
         help_text=_("The matched word, or the number of links and the limit."),
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("signed-in user"), on_delete=models.SET_NULL,
-        null=True, blank=True, editable=False, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signed-in user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
     )
     ip_hash = models.CharField(
-        _("address fingerprint"), max_length=64, blank=True, editable=False,
+        _("address fingerprint"),
+        max_length=64,
+        blank=True,
+        editable=False,
         help_text=_("A keyed hash of the reader's IP address, cleared after the retention period."),
     )
     # One per rendered form: a replayed or double-clicked form finds its comment already there.
@@ -76,8 +93,13 @@ class Comment(models.Model):
     created_at = models.DateTimeField(_("posted"), auto_now_add=True)
     moderated_at = models.DateTimeField(_("moderated"), null=True, blank=True, editable=False)
     moderated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("moderator"), on_delete=models.SET_NULL,
-        null=True, blank=True, editable=False, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("moderator"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
     )
 
     objects = CommentQuerySet.as_manager()
@@ -101,16 +123,16 @@ class Comment(models.Model):
     def __str__(self) -> str:
         return f"{self.name or _('Anonymous')}: {Truncator(self.text).chars(60)}"
 
-    @property
-    def is_approved(self) -> bool:
-        return self.status == self.Status.APPROVED
+    def save(self, *args, **kwargs) -> None:
+        self.text_html = render_comment_text(self.text)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return f"{self.article.get_absolute_url()}#comment-{self.pk}"
 
-    def save(self, *args, **kwargs) -> None:
-        self.text_html = render_comment_text(self.text)
-        super().save(*args, **kwargs)
+    @property
+    def is_approved(self) -> bool:
+        return self.status == self.Status.APPROVED
 
 
 class ModerationPolicy(models.Model):
@@ -129,17 +151,21 @@ class ModerationPolicy(models.Model):
         _("maximum links"), help_text=_("A comment with more links waits for an editor.")
     )
     hold_words = models.TextField(
-        _("words to check"), blank=True,
+        _("words to check"),
+        blank=True,
         help_text=_("One word or phrase per line. A comment containing one waits for an editor."),
     )
     spam_words = models.TextField(
-        _("spam words"), blank=True,
+        _("spam words"),
+        blank=True,
         help_text=_("One word or phrase per line. A comment containing one is marked as spam."),
     )
     close_after_days = models.PositiveSmallIntegerField(
         _("close after (days)"),
-        help_text=_("Comments close this many days after publication; 0 keeps them open. "
-                    "Each article can also close its comments."),
+        help_text=_(
+            "Comments close this many days after publication; 0 keeps them open. "
+            "Each article can also close its comments."
+        ),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -149,6 +175,10 @@ class ModerationPolicy(models.Model):
 
     def __str__(self) -> str:
         return str(_("Moderation policy"))
+
+    def save(self, *args, **kwargs) -> None:
+        self.pk = 1
+        super().save(*args, **kwargs)
 
     @classmethod
     def defaults(cls) -> dict:
@@ -166,10 +196,6 @@ class ModerationPolicy(models.Model):
     def load(cls) -> ModerationPolicy:
         """The saved policy, or an unsaved one with the settings' defaults (one query)."""
         return cls.objects.filter(pk=1).first() or cls(pk=1, **cls.defaults())
-
-    def save(self, *args, **kwargs) -> None:
-        self.pk = 1
-        super().save(*args, **kwargs)
 
     @staticmethod
     def _lines(words: str) -> list[str]:

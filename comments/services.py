@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from articles.models import Article
 
-from .models import Comment, ModerationPolicy
+from .models import DETAIL_LENGTH, Comment, ModerationPolicy
 
 MODERATE_PERMISSION = "comments.moderate_comment"
 # What spam links look like, whether or not the linker knows their top-level domain.
@@ -48,9 +48,9 @@ def decide_status(
         return Decision(Status.APPROVED, Rule.STAFF)
     texts = (comment.name, comment.website, comment.text)
     if word := find_word(policy.spam_word_list, *texts):
-        return Decision(Status.SPAM, Rule.SPAM_WORD, word)
+        return Decision(Status.SPAM, Rule.SPAM_WORD, word[:DETAIL_LENGTH])
     if word := find_word(policy.hold_word_list, *texts):
-        return Decision(Status.PENDING, Rule.HOLD_WORD, word)
+        return Decision(Status.PENDING, Rule.HOLD_WORD, word[:DETAIL_LENGTH])
     links = len(LINK.findall(comment.text))
     if links > policy.max_links:
         return Decision(Status.PENDING, Rule.TOO_MANY_LINKS, f"{links} > {policy.max_links}")
@@ -215,6 +215,4 @@ def erase_commenter(*, email: str, anonymise: bool = False) -> Erasure:
 def purge_ip_data(*, older_than: timedelta) -> int:
     """Clear the IP fingerprints of comments older than the retention period; how many."""
     cutoff = timezone.now() - older_than
-    return (
-        Comment.objects.filter(created_at__lt=cutoff).exclude(ip_hash="").update(ip_hash="")
-    )
+    return Comment.objects.filter(created_at__lt=cutoff).exclude(ip_hash="").update(ip_hash="")

@@ -84,7 +84,7 @@ class PostCommentView(View):
                 user=request.user,
             )
         except ValidationError as refusal:
-            form.add_error(None, refusal)
+            form.add_error(None, refusal.messages)
             status = STATUS_OF_REFUSAL.get(getattr(refusal, "code", None), 400)
             return render_article(request, article, form, status=status)
         return received(request, article, comment)

@@ -65,17 +65,23 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "taggit",
     "reversion",
     "django_prose_editor",
     "csp",
     "articles",
     "comments",
+    "wpimport",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Old WordPress addresses (/?p=123, /2019/05/14/slug/) answer 301 to imported articles.
+    "wpimport.middleware.LegacyRedirectMiddleware",
+    # Anonymous readers' pages come from here, before sessions, auth and CSRF.
+    "articles.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -114,6 +120,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Full-text search helpers (articles/search.py); the app has no models.
+    INSTALLED_APPS.append("django.contrib.postgres")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # REDIS_URL or CACHE_URL (redis://…) selects Django's Redis backend; otherwise local memory.
@@ -187,6 +196,10 @@ NEWSROOM = {
     "SITE_NAME": os.environ.get("NEWSROOM_SITE_NAME", "Newsroom"),
     "PAGE_SIZE": 20,
     "RELATED_COUNT": 4,
+    # Longest life of a cached reader page; any publish or change empties the cache anyway.
+    "PAGE_CACHE_SECONDS": int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", "300")),
+    # Only the benchmark turns this on (bench/pages.py).
+    "BENCH_FLOOR": env_bool("NEWSROOM_BENCH_FLOOR"),
 }
 
 # Reader comments. The moderation policy is edited in the admin; these are its defaults

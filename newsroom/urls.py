@@ -1,10 +1,14 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
-from .views import favicon, serve_media
+from articles.pagecache import public_page
+from articles.sitemaps import SITEMAPS, NewsSitemap, robots_txt
+
+from .views import favicon, floor, serve_media
 
 admin.site.site_header = _("Newsroom: the newsroom")
 admin.site.site_title = _("Newsroom admin")
@@ -15,6 +19,26 @@ urlpatterns = [
     path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # One set for the whole site (articles' French addresses), so outside i18n_patterns.
+    path("robots.txt", public_page(robots_txt), name="robots_txt"),
+    path(
+        "sitemap.xml",
+        public_page(sitemap_views.index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap"},
+        name="sitemap_index",
+    ),
+    path(
+        "sitemap-news.xml",
+        public_page(sitemap_views.sitemap),
+        {"sitemaps": {"news": NewsSitemap}, "template_name": "articles/sitemap_news.xml"},
+        name="sitemap_news",
+    ),
+    path(
+        "sitemap-<slug:section>.xml",
+        public_page(sitemap_views.sitemap),
+        {"sitemaps": SITEMAPS, "template_name": "articles/sitemap.xml"},
+        name="sitemap",
+    ),
 ]
 # The reader site is French at / and English under /en/: one address per language, so a
 # page never varies by browser settings and caches cleanly.
@@ -30,3 +54,7 @@ if settings.SERVE_MEDIA:
             r"^%s(?P<path>.+)$" % settings.MEDIA_URL.lstrip("/"), serve_media, name="media"
         )
     ]
+
+if settings.NEWSROOM.get("BENCH_FLOOR"):
+    # The benchmark's floor: the smallest view, through the same middleware stack.
+    urlpatterns += [path("_bench/floor/", floor, name="bench_floor")]

@@ -18,3 +18,10 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # WhiteNoise serves from the finders in tests; it only needs STATIC_ROOT to exist.
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="newsroom-static-"))
 WHITENOISE_USE_FINDERS = True
+
+# Tests run inside transactions whose commit hooks never fire, so the page cache (which
+# empties on commit) is off by default; tests/articles/test_pagecache.py turns it on.
+NEWSROOM = {**NEWSROOM, "PAGE_CACHE_SECONDS": 0}  # noqa: F405
+
+# Templates used only by tests.
+TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], BASE_DIR / "tests" / "templates"]  # noqa: F405

@@ -1,6 +1,12 @@
+from types import SimpleNamespace
+
 from django import template
 from django.contrib.messages import get_messages
 from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+from articles.pagecache import fragment
 
 from ..antispam import issue_stamp
 from ..forms import CommentForm
@@ -15,24 +21,37 @@ def comment_thread(article) -> Thread:
     return load_thread(article)
 
 
-@register.inclusion_tag("comments/_comment_form.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def comment_form(context, article, thread: Thread, form=None):
     """The form and everything that belongs to one reader (tokens, notices, reply target).
 
-    Kept in its own fragment so a cached article page can later fetch it separately.
+    A page-cache fragment: a cached article page keeps only the parameters below and
+    renders the form afresh, with new tokens, for every reader.
     """
     request = context.request
-    if form:
-        reply_to = thread.reply_target(form["parent"].value())
-    else:
-        form = CommentForm(article=article)
-        reply_to = thread.reply_target(request.GET.get("reply"))
-    return {
-        "article": article,
-        "form": form,
+    reply_to = thread.reply_target(form["parent"].value() if form else request.GET.get("reply"))
+    params = {
+        "article_id": article.pk,
+        "article_url": article.get_absolute_url(),
         "is_open": thread.is_open,
-        "reply_to": reply_to,
-        "stamp": issue_stamp(article.pk),
-        "csrf_token": get_token(request),
-        "messages": get_messages(request),
+        "reply_to": [reply_to.pk, reply_to.name] if reply_to else None,
     }
+    return mark_safe(fragment("comment_form", render_form(request, form=form, **params), **params))
+
+
+def render_form(request, *, article_id, article_url, is_open, reply_to, form=None) -> str:
+    """The comment form for one reader; needs no database query."""
+    article = SimpleNamespace(pk=article_id, get_absolute_url=article_url)
+    return render_to_string(
+        "comments/_comment_form.html",
+        {
+            "article": article,
+            "form": form or CommentForm(article=article),
+            "is_open": is_open,
+            "reply_to": SimpleNamespace(pk=reply_to[0], name=reply_to[1]) if reply_to else None,
+            "stamp": issue_stamp(article_id),
+            "csrf_token": get_token(request),
+            "messages": get_messages(request),
+        },
+        request=request,
+    )

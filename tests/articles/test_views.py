@@ -67,7 +67,7 @@ def test_scheduled_article_appears_everywhere_once_its_time_passes(client, world
 
 
 @pytest.mark.django_db
-def test_article_page_shows_its_full_anatomy(client, world):
+def test_article_page_shows_its_full_anatomy(client, world, django_capture_on_commit_callbacks):
     other = AuthorFactory(name="Julien", slug="julien")
     article = ArticleFactory(
         title="Cessez‑le‑feu : les négociations reprennent",
@@ -80,7 +80,8 @@ def test_article_page_shows_its_full_anatomy(client, world):
         source_url="https://example.org/courrier/article",
         source_kind=Article.SourceKind.REWRITE,
     )
-    related = ArticleFactory(title="Une suite possible", tags=["Ukraine"])
+    with django_capture_on_commit_callbacks(execute=True):  # suggestions follow the commit
+        related = ArticleFactory(title="Une suite possible", tags=["Ukraine"])
     html = client.get(article.get_absolute_url()).text
     assert 'aria-label="Fil d’Ariane"' in html or "breadcrumb" in html
     assert "Accueil" in html and "Actualité" in html
@@ -238,3 +239,13 @@ def test_public_page_queries_do_not_grow_with_data(client, page, django_assert_m
     large = count_queries(client, None, PAGES[page](section, author, tag, article))
     assert small == large
     assert large <= 8
+
+
+@pytest.mark.django_db
+def test_language_switch_links_to_the_same_page_in_the_other_language(client, world):
+    url = world["visible"].get_absolute_url()
+    french = client.get(url).text
+    assert f'href="/en{url}" hreflang="en" lang="en">English</a>' in french
+    english = client.get("/en" + url)
+    assert english.status_code == 200 and '<html lang="en">' in english.text
+    assert f'href="{url}" hreflang="fr" lang="fr">Français</a>' in english.text

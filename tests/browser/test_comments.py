@@ -23,7 +23,9 @@ def article(settings):
 
 @pytest.fixture
 def editor(django_user_model):
-    user = django_user_model.objects.create_user("redaction", password="motdepasse-solide", is_staff=True)
+    user = django_user_model.objects.create_user(
+        "redaction", password="motdepasse-solide", is_staff=True
+    )
     user.user_permissions.add(
         *Permission.objects.filter(
             content_type__app_label="comments",

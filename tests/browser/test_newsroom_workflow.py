@@ -48,7 +48,7 @@ def test_contributor_writes_editor_schedules_reader_reads(live_server, browser):
     writer = browser.new_context(locale="fr-FR").new_page()
     log_in(writer, base, "camille")
     writer.goto(base + reverse("admin:articles_article_add"))
-    writer.get_by_label("Titre").fill("Le tramway de nuit entre en service")
+    writer.locator("#id_title").fill("Le tramway de nuit entre en service")
     writer.get_by_label("Chapô").fill("Trois lignes circuleront jusqu’à deux heures du matin.")
     editor_box = writer.locator(".ProseMirror[contenteditable=true]")
     editor_box.click()

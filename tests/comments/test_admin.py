@@ -53,8 +53,10 @@ def test_queue_shows_pending_first_then_newest(admin_client):
 
 def test_queue_shows_article_text_and_why_a_comment_was_held(admin_client):
     CommentFactory(
-        status="pending", text="Achetez sur https://a.example https://b.example …",
-        moderation_rule="links", moderation_detail="3 > 2",
+        status="pending",
+        text="Achetez sur https://a.example https://b.example …",
+        moderation_rule="links",
+        moderation_detail="3 > 2",
         article=ArticleFactory(title="Budget municipal"),
     )
     html = admin_client.get(QUEUE).text
@@ -172,10 +174,17 @@ def test_policy_page_starts_from_the_settings_and_stays_one_row(admin_client, se
     assert admin_client.get(listing)["Location"] == add
     form = admin_client.get(add).context["adminform"].form
     assert form.initial["max_links"] == 4 and form.initial["mode"] == "pre"
-    response = admin_client.post(add, {
-        "mode": "post", "auto_approve_known_emails": "on", "max_links": 1,
-        "hold_words": "arnaque", "spam_words": "", "close_after_days": 14,
-    })
+    response = admin_client.post(
+        add,
+        {
+            "mode": "post",
+            "auto_approve_known_emails": "on",
+            "max_links": 1,
+            "hold_words": "arnaque",
+            "spam_words": "",
+            "close_after_days": 14,
+        },
+    )
     assert response.status_code == 302
     policy = ModerationPolicy.load()
     assert (policy.pk, policy.mode, policy.max_links, policy.close_after_days) == (1, "post", 1, 14)
@@ -183,4 +192,7 @@ def test_policy_page_starts_from_the_settings_and_stays_one_row(admin_client, se
     assert admin_client.get(listing)["Location"] == change
     assert admin_client.get(add).status_code == 403
     assert admin_client.get(change).status_code == 200
-    assert admin_client.get(reverse("admin:comments_moderationpolicy_delete", args=[1])).status_code == 403
+    assert (
+        admin_client.get(reverse("admin:comments_moderationpolicy_delete", args=[1])).status_code
+        == 403
+    )

@@ -59,7 +59,11 @@ def test_erase_deletes_unanswered_comments_and_tombstones_answered_ones(client, 
     assert not Comment.objects.filter(pk=alone.pk).exists()
     asked.refresh_from_db()
     assert (asked.status, asked.name, asked.email, asked.text, asked.text_html) == (
-        "removed", "", "", "", ""
+        "removed",
+        "",
+        "",
+        "",
+        "",
     )
     assert set(Comment.objects.values_list("pk", flat=True)) == {asked.pk, answer.pk, other.pk}
     html = client.get(article.get_absolute_url()).text
@@ -79,8 +83,12 @@ def test_erase_removes_a_readers_own_chain_of_replies(settings, article):
 
 def test_anonymise_keeps_texts_and_drops_personal_data(client, article):
     comment = CommentFactory(
-        article=article, email="zoe@example.org", name="Zoé", website="https://zoe.example",
-        ip_hash="c" * 64, text="Mon avis reste.",
+        article=article,
+        email="zoe@example.org",
+        name="Zoé",
+        website="https://zoe.example",
+        ip_hash="c" * 64,
+        text="Mon avis reste.",
     )
     assert "Anonymised 1 comment(s)" in run("erase_commenter", "zoe@example.org", "--anonymise")
     comment.refresh_from_db()

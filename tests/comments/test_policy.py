@@ -26,8 +26,11 @@ def set_policy(**changes) -> ModerationPolicy:
 
 def submit(article, **fields) -> Comment:
     values = {
-        "name": "Camille", "email": "camille@example.org", "text": "Un avis mesuré.",
-        "token": uuid.uuid4(), **fields,
+        "name": "Camille",
+        "email": "camille@example.org",
+        "text": "Un avis mesuré.",
+        "token": uuid.uuid4(),
+        **fields,
     }
     return services.submit_comment(article=article, **values)
 
@@ -56,7 +59,9 @@ def test_settings_give_the_defaults_until_an_editor_saves_the_policy(article, se
 def test_known_email_is_approved(article):
     CommentFactory(email="camille@example.org")
     assert explained(submit(article, email="Camille@Example.org")) == (
-        "approved", "known_email", ""
+        "approved",
+        "known_email",
+        "",
     )
 
 
@@ -169,7 +174,9 @@ def test_policy_is_one_row(django_assert_num_queries):
 
 def test_unsaved_policy_comes_from_settings(settings):
     settings.NEWSROOM_COMMENTS = {
-        **settings.NEWSROOM_COMMENTS, "MAX_LINKS": 4, "SPAM_WORDS": ["casino", "viagra"]
+        **settings.NEWSROOM_COMMENTS,
+        "MAX_LINKS": 4,
+        "SPAM_WORDS": ["casino", "viagra"],
     }
     policy = ModerationPolicy.load()
     assert policy.pk == 1 and policy._state.adding

@@ -102,7 +102,7 @@ def test_comment_text_is_plain_text_with_paragraphs_and_safe_links(client, artic
         name='<img src=x onerror="alert(1)">',
         website="https://exemple.fr/blog",
         text="<script>alert('x')</script>\nLigne deux\n\nVoir https://exemple.fr/a?b=1 "
-        "et javascript:alert(1) <a href=\"javascript:alert(2)\">clic</a>",
+        'et javascript:alert(1) <a href="javascript:alert(2)">clic</a>',
     )
     html = client.get(article.get_absolute_url()).text
     assert "<script>alert" not in html and "<img src=x" not in html
@@ -141,16 +141,29 @@ def test_closed_article_shows_its_comments_without_form(client, article):
 def build_discussion(article, count: int) -> None:
     """`count` approved comments in threads: roots with a reply each, and a tombstone."""
     roots = Comment.objects.bulk_create(
-        Comment(article=article, name=f"L{n}", email=f"l{n}@example.org", text=f"Avis {n}",
-                text_html=render_comment_text(f"Avis {n} https://exemple.fr"),
-                status="approved")
+        Comment(
+            article=article,
+            name=f"L{n}",
+            email=f"l{n}@example.org",
+            text=f"Avis {n}",
+            text_html=render_comment_text(f"Avis {n} https://exemple.fr"),
+            status="approved",
+        )
         for n in range((count + 1) // 2)
     )
     roots[0].status = "removed"
     roots[0].save()
     Comment.objects.bulk_create(
-        Comment(article=article, parent=root, depth=1, name="R", email="r@example.org",
-                text=f"Réponse {n}", text_html=f"<p>Réponse {n}</p>", status="approved")
+        Comment(
+            article=article,
+            parent=root,
+            depth=1,
+            name="R",
+            email="r@example.org",
+            text=f"Réponse {n}",
+            text_html=f"<p>Réponse {n}</p>",
+            status="approved",
+        )
         for n, root in enumerate(roots[: count // 2])
     )
 
@@ -191,3 +204,25 @@ def test_listing_queries_do_not_grow_with_comments(client):
 
 def test_post_url_rejects_get(client, article):
     assert client.get(reverse("comments:post", args=[article.pk])).status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("text", "html"),
+    [
+        ("Un\ndeux\n\n\ntrois", "<p>Un<br>deux</p><p>trois</p>"),
+        ("<b>gras</b> & 'cité'", "<p>&lt;b&gt;gras&lt;/b&gt; &amp; &#x27;cité&#x27;</p>"),
+        (
+            "Lire https://exemple.fr/a?b=1&c=2.",
+            '<p>Lire <a href="https://exemple.fr/a?b=1&amp;c=2" rel="nofollow ugc noopener">'
+            "https://exemple.fr/a?b=1&amp;c=2</a>.</p>",
+        ),
+        ("javascript:alert(1) data:text/html,x mailto:a@b.fr", None),
+        ("", ""),
+    ],
+)
+def test_render_comment_text(text, html):
+    rendered = render_comment_text(text)
+    if html is None:
+        assert "<a" not in rendered
+    else:
+        assert rendered == html

@@ -1,0 +1,274 @@
+"""Whole-page cache for anonymous readers, served before sessions, auth and CSRF run.
+
+- Reader views opt in with `@public_page`; only GET/HEAD 200 responses to requests with
+  no session or messages cookie are stored, never a response that sets a cookie.
+- Never stale: every write that can change a reader page bumps one generation number
+  (`content_changed()`, after the transaction commits); entries of an older generation
+  are misses. An entry also never outlives the next scheduled publication, so a
+  scheduled article appears on time on pages cached before it.
+- Per-reader parts of a page (the comment form's CSRF and submission tokens) are
+  `fragment()`s: the cached copy keeps a marker and each response renders them afresh.
+- ETag and Last-Modified on pages without per-reader parts, answered with 304.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from datetime import datetime
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.middleware.csrf import CsrfViewMiddleware
+from django.utils import timezone, translation
+from django.utils.http import http_date, parse_http_date_safe, quote_etag
+
+GENERATION_KEY = "pagecache:generation"
+NEXT_PUBLICATION_KEY = "pagecache:next-publication:%s"
+_FRAGMENT = re.compile(r"<!--nr-fragment:(\{.*?\})-->(.*?)<!--/nr-fragment-->", re.DOTALL)
+_MARKER = re.compile(r"<!--nr-fragment:(\{.*?\})-->")
+_PERSONAL_COOKIES = {settings.SESSION_COOKIE_NAME, "messages"}
+_SKIPPED_HEADERS = {"set-cookie", "content-length"}
+
+FRAGMENT_RENDERERS: dict[str, Callable[..., str]] = {}
+
+
+def _cache():
+    return caches[settings.NEWSROOM.get("PAGE_CACHE_ALIAS", "default")]
+
+
+def page_cache_seconds() -> int:
+    return int(settings.NEWSROOM.get("PAGE_CACHE_SECONDS", 300))
+
+
+def public_page(view):
+    """Mark a reader view's successful responses as the same for every anonymous reader."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response.page_cacheable = True
+        return response
+
+    return wrapped
+
+
+def register_fragment(name: str, renderer: Callable[..., str]) -> None:
+    FRAGMENT_RENDERERS[name] = renderer
+
+
+def fragment(name: str, html: str, **params) -> str:
+    """Wrap a per-reader piece of HTML so that cached copies re-render it per request."""
+    marker = json.dumps({"name": name, **params}, separators=(",", ":"), sort_keys=True)
+    return f"<!--nr-fragment:{marker}-->{html}<!--/nr-fragment-->"
+
+
+def content_changed() -> None:
+    """Something readers see has changed: drop every cached page once the write commits."""
+    transaction.on_commit(_bump_generation)
+
+
+def _bump_generation() -> None:
+    cache = _cache()
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, 2, None)
+
+
+def _generation_and_entry(key: str) -> tuple[int, dict | None]:
+    found = _cache().get_many([GENERATION_KEY, key])
+    generation = found.get(GENERATION_KEY)
+    if generation is None:
+        _cache().add(GENERATION_KEY, 1, None)
+        generation = 1
+    entry = found.get(key)
+    # Checked here too, not only by the cache's own expiry: a page listing the next
+    # scheduled article must go at that moment, by the site's clock.
+    if entry is not None and (
+        entry["generation"] != generation or entry["expires"] <= timezone.now().timestamp()
+    ):
+        entry = None
+    return generation, entry
+
+
+def _next_publication(generation: int) -> datetime | None:
+    """When the next scheduled article goes live (cached until then, per generation)."""
+    from .models import Article
+
+    key = NEXT_PUBLICATION_KEY % generation
+    found = _cache().get(key, "missing")
+    now = timezone.now()
+    if found != "missing" and (found is None or found > now):
+        return found
+    upcoming = (
+        Article.objects.scheduled().order_by("published_at").values_list("published_at", flat=True).first()
+    )
+    ttl = page_cache_seconds() if upcoming is None else max(1, int((upcoming - now).total_seconds()))
+    _cache().set(key, upcoming, ttl)
+    return upcoming
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.csrf = CsrfViewMiddleware(get_response)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not self._cacheable_request(request):
+            return self.get_response(request)
+        key = "pagecache:page:" + hashlib.sha256(
+            f"{request.get_host()}|{request.get_full_path()}".encode()
+        ).hexdigest()
+        generation, entry = _generation_and_entry(key)
+        if entry is not None:
+            return self._serve(request, entry)
+        response = self.get_response(request)
+        if self._cacheable_response(response):
+            entry = self._store(key, generation, response)
+            if entry is None:
+                return response
+            response["Cache-Control"] = _cache_control(entry)
+            if not entry["personal"]:
+                response["ETag"] = entry["etag"]
+                response["Last-Modified"] = entry["last_modified"]
+            response["X-Page-Cache"] = "miss"
+        return response
+
+    @staticmethod
+    def _cacheable_request(request: HttpRequest) -> bool:
+        return (
+            page_cache_seconds() > 0
+            and request.method in {"GET", "HEAD"}
+            and not _PERSONAL_COOKIES.intersection(request.COOKIES)
+        )
+
+    @staticmethod
+    def _cacheable_response(response: HttpResponse) -> bool:
+        # The CSRF cookie is the one cookie allowed: its token lives only inside fragments,
+        # which the stored copy does not keep.
+        return (
+            getattr(response, "page_cacheable", False)
+            and response.status_code == 200
+            and not response.streaming
+            and set(response.cookies) <= {settings.CSRF_COOKIE_NAME}
+        )
+
+    def _store(self, key: str, generation: int, response: HttpResponse) -> dict | None:
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
+        body = response.content.decode(response.charset)
+        template = _FRAGMENT.sub(lambda m: f"<!--nr-fragment:{m.group(1)}-->", body)
+        if "csrfmiddlewaretoken" in template:
+            # A form outside a fragment: its token belongs to one reader, never to a cache.
+            return None
+        ttl = page_cache_seconds()
+        upcoming = _next_publication(generation)
+        if upcoming is not None:
+            ttl = min(ttl, int((upcoming - timezone.now()).total_seconds()))
+        now = timezone.now()
+        entry = {
+            "generation": generation,
+            # Text and fragment markers alternate: serving joins them, no search at hit time.
+            "parts": _MARKER.split(template),
+            "headers": [(k, v) for k, v in response.items() if k.lower() not in _SKIPPED_HEADERS],
+            "charset": response.charset,
+            "personal": "<!--nr-fragment:" in template,
+            "etag": quote_etag(hashlib.md5(template.encode(), usedforsecurity=False).hexdigest()),
+            "last_modified": http_date(now.timestamp()),
+            "expires": now.timestamp() + ttl,
+        }
+        if ttl > 0:
+            _cache().set(key, entry, ttl)
+        return entry
+
+    def _serve(self, request: HttpRequest, entry: dict) -> HttpResponse:
+        conditional = not entry["personal"]
+        if conditional and self._not_modified(request, entry):
+            response = HttpResponseNotModified()
+            response["ETag"] = entry["etag"]
+            response["Last-Modified"] = entry["last_modified"]
+            return response
+        parts = entry["parts"]
+        if entry["personal"]:
+            self.csrf.process_request(request)  # reuse the reader's CSRF cookie if any
+            language = translation.get_language_from_path(request.path_info)
+            with translation.override(language or settings.LANGUAGE_CODE):
+                parts = [
+                    _render_fragment(request, part) if index % 2 else part
+                    for index, part in enumerate(parts)
+                ]
+        body = "".join(parts)
+        response = HttpResponse(body, charset=entry["charset"])
+        for header, value in entry["headers"]:
+            response[header] = value
+        response["Cache-Control"] = _cache_control(entry)
+        if conditional:
+            response["ETag"] = entry["etag"]
+            response["Last-Modified"] = entry["last_modified"]
+        else:
+            self.csrf.process_response(request, response)  # sets the cookie a token needs
+        response["X-Page-Cache"] = "hit"
+        return response
+
+    @staticmethod
+    def _not_modified(request: HttpRequest, entry: dict) -> bool:
+        if_none_match = request.headers.get("If-None-Match")
+        if if_none_match:
+            return entry["etag"] in [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
+        if_modified_since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+        last_modified = parse_http_date_safe(entry["last_modified"])
+        return bool(if_modified_since and last_modified and last_modified <= if_modified_since)
+
+
+def _cache_control(entry: dict) -> str:
+    # Browsers and shared caches may keep a copy but must ask again every time (a publish
+    # shows at once); a page with per-reader parts is for that reader only.
+    return "private, no-cache" if entry["personal"] else "public, no-cache"
+
+
+def _render_fragment(request: HttpRequest, marker: str) -> str:
+    params = json.loads(marker)
+    renderer = FRAGMENT_RENDERERS[params.pop("name")]
+    return fragment(json.loads(marker)["name"], renderer(request, **params), **params)
+
+
+def connect_invalidation() -> None:
+    """Bump the generation on every write that readers can see, wherever it comes from.
+
+    Receivers rather than calls in services: admin saves, bulk actions, imports, the shell
+    and deletes all go through them, and one missed path would mean a stale page.
+    """
+    from django.apps import apps
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    def changed(sender, instance=None, **kwargs):
+        if sender._meta.label == "articles.Article" and not _article_is_public(instance):
+            return
+        content_changed()
+
+    labels = [
+        "articles.Article", "articles.Section", "articles.Author", "articles.Tag",
+        "articles.ArticleAuthor", "articles.TaggedArticle", "articles.Correction",
+        "articles.HomepagePin", "articles.PinnedRelated", "comments.Comment",
+    ]
+    for label in labels:
+        try:
+            model = apps.get_model(label)
+        except LookupError:
+            continue
+        post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"pagecache-save-{label}")
+        post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"pagecache-delete-{label}")
+    tags = apps.get_model("articles.TaggedArticle")
+    m2m_changed.connect(changed, sender=tags, weak=False, dispatch_uid="pagecache-tags")
+
+
+def _article_is_public(article) -> bool:
+    """Published now, scheduled, or published until this save: drafts touch no public page."""
+    published = "published"
+    return article is None or published in {article.status, getattr(article, "_loaded_status", None)}

@@ -1,0 +1,194 @@
+"""What search engines and social networks read on an article page.
+
+Page title and description (editor overrides first), canonical address, OpenGraph and
+Twitter card values, and schema.org JSON-LD (`NewsArticle`, `BreadcrumbList`). The
+template tags in `templatetags/seo_tags.py` print them; nothing here queries the database
+beyond the article's corrections.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+
+from .models import Article, Correction
+
+DESCRIPTION_LENGTH = 160
+HEADLINE_LENGTH = 110  # Google's limit for a NewsArticle headline
+# OpenGraph wants a territory; the one most readers of each language share.
+OG_LOCALES = {
+    "fr": "fr_FR",
+    "en": "en_GB",
+    "de": "de_DE",
+    "es": "es_ES",
+    "it": "it_IT",
+    "pt": "pt_PT",
+    "ar": "ar_AR",
+    "uk": "uk_UA",
+    "ru": "ru_RU",
+}
+# JSON inside <script> must not be able to close the element or open a comment.
+_JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def page_title(article: Article) -> str:
+    return article.seo_title or article.title
+
+
+def page_description(article: Article) -> str:
+    if article.seo_description:
+        return article.seo_description
+    text = article.standfirst or article.title
+    return Truncator(" ".join(text.split())).chars(DESCRIPTION_LENGTH)
+
+
+def last_modified(article: Article) -> datetime:
+    """Latest of publication, edit and correction (a scheduled article's edit predates it)."""
+    times = [article.updated_at, article.published_at or article.updated_at]
+    times += [note.created_at for note in article.corrections.all()]
+    return max(times)
+
+
+def lead_image(article: Article, request: HttpRequest, max_width: int = 1600) -> dict | None:
+    """The widest rendition of the lead picture up to `max_width`, with an absolute URL."""
+    if not article.lead_image:
+        return None
+    renditions = article.lead_image_renditions or []
+    fitting = [r for r in renditions if r["width"] <= max_width] or renditions[:1]
+    if fitting:
+        name, width, height = fitting[-1]["fallback"], fitting[-1]["width"], fitting[-1]["height"]
+    else:
+        name = article.lead_image.name
+        width, height = article.lead_image_width, article.lead_image_height
+    return {
+        "name": name,
+        "url": request.build_absolute_uri(default_storage.url(name)),
+        "width": width,
+        "height": height,
+        "alt": article.lead_image_alt,
+        "credit": article.lead_image_credit,
+        "caption": article.lead_image_caption,
+    }
+
+
+def json_ld_script(data: dict) -> SafeString:
+    """A `<script type="application/ld+json">` element whose content cannot break out."""
+    payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=None)
+    return format_html(
+        '<script type="application/ld+json">{}</script>',
+        mark_safe(payload.translate(_JSON_ESCAPES)),  # noqa: S308 - escaped just above
+    )
+
+
+def _iso(moment: datetime) -> str:
+    return timezone.localtime(moment).replace(microsecond=0).isoformat()
+
+
+def article_metadata(article: Article, request: HttpRequest) -> dict:
+    """Everything the head of a public article page carries, ready for the template."""
+    site_name = settings.NEWSROOM["SITE_NAME"]
+    absolute = request.build_absolute_uri
+    canonical = absolute(article.get_absolute_url())
+    image = lead_image(article, request)
+    bylines = list(article.bylines.all())
+    tags = [tag.name for tag in article.tags.all()]
+    modified = last_modified(article)
+    description = page_description(article)
+
+    news_article = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "mainEntityOfPage": {"@type": "WebPage", "@id": canonical},
+        "url": canonical,
+        "headline": Truncator(article.title).chars(HEADLINE_LENGTH),
+        "description": description,
+        "inLanguage": article.language,
+        "datePublished": _iso(article.published_at),
+        "dateModified": _iso(modified),
+        "articleSection": article.section.name,
+        "author": [
+            {
+                "@type": "Person",
+                "name": byline.author.name,
+                "url": absolute(byline.author.get_absolute_url()),
+            }
+            for byline in bylines
+        ],
+        "publisher": {
+            "@type": "Organization",
+            "name": site_name,
+            "url": absolute(reverse("articles:index")),
+            "logo": {
+                "@type": "ImageObject",
+                "url": absolute(static(settings.NEWSROOM.get("PUBLISHER_LOGO", "img/favicon.svg"))),
+            },
+        },
+        "isAccessibleForFree": True,
+    }
+    if tags:
+        news_article["keywords"] = tags
+    if image:
+        news_article["image"] = [
+            {
+                "@type": "ImageObject",
+                "url": image["url"],
+                "width": image["width"],
+                "height": image["height"],
+                **({"caption": image["caption"]} if image["caption"] else {}),
+                **({"creditText": image["credit"]} if image["credit"] else {}),
+            }
+        ]
+    if article.source_name or article.source_url:
+        source: dict = {"@type": "CreativeWork"}
+        if article.source_url:
+            source["url"] = article.source_url
+        if article.source_name:
+            source["publisher"] = {"@type": "Organization", "name": article.source_name}
+        news_article["isBasedOn"] = source
+    corrections = [
+        {"@type": "CorrectionComment", "text": note.text, "datePublished": _iso(note.created_at)}
+        for note in article.corrections.all()
+        if note.kind == Correction.Kind.CORRECTION
+    ]
+    if corrections:
+        news_article["correction"] = corrections
+
+    breadcrumbs = {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": position, "name": name, "item": url}
+            for position, (name, url) in enumerate(
+                [
+                    (_("Home"), absolute(reverse("articles:index"))),
+                    (article.section.name, absolute(article.section.get_absolute_url())),
+                    (article.title, canonical),
+                ],
+                start=1,
+            )
+        ],
+    }
+
+    return {
+        "canonical": canonical,
+        "title": page_title(article),
+        "description": description,
+        "locale": OG_LOCALES.get(article.language, article.language),
+        "image": image,
+        "modified": modified,
+        "tags": tags,
+        "author_urls": [absolute(byline.author.get_absolute_url()) for byline in bylines],
+        "json_ld": [json_ld_script(news_article), json_ld_script(breadcrumbs)],
+    }

@@ -1,0 +1,330 @@
+"""Reader pages under load, against the framework's floor, on PostgreSQL + Redis + gunicorn.
+
+    python bench/pages.py [--articles 100000] [--duration 10] [--connections 16] [--keep-db]
+
+Builds a database of ARTICLES articles (tags, authors, threaded comments), runs the site
+under gunicorn with 2 workers (production settings, Redis cache), drives each page with
+wrk on loopback for DURATION seconds, cold (page cache off) and warm, and reports
+requests/s, median and 99th-percentile latency, server CPU per request, SQL queries and
+response size — each as a ratio to a minimal view through the same middleware stack
+served by the same gunicorn (the floor), measured in the same run. Needs wrk
+(`apt-get install wrk`), PostgreSQL at 127.0.0.1:5432 and Redis at 127.0.0.1:6379.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DB_NAME = "newsroom_bench"
+PORT = 8765
+BASE = f"http://127.0.0.1:{PORT}"
+ENV = {
+    "DJANGO_ENV": "production",
+    "DJANGO_SECRET_KEY": "bench-" + "k" * 60 + "-not-a-real-secret-but-long-enough",
+    "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "DJANGO_SECURE_SSL_REDIRECT": "0",
+    "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
+    "REDIS_URL": "redis://127.0.0.1:6379/14",
+    "NEWSROOM_BENCH_FLOOR": "1",
+    "DJANGO_STATIC_ROOT": "/tmp/newsroom-bench-static",
+    "GUNICORN_ACCESS_LOG": "",
+    "GUNICORN_BIND": f"127.0.0.1:{PORT}",
+    "GUNICORN_WORKERS": "2",
+    "GUNICORN_MAX_REQUESTS": "0",  # no recycling: CPU is read from the same two workers
+}
+WORDS = (
+    "gouvernement accord sommet réforme budget énergie climat élection ministre réseau "
+    "ville région marché emploi inflation santé hôpital école université recherche "
+    "transport rail tramway port agriculture récolte prix salaire entreprise usine "
+    "négociation diplomatie frontière cessez-le-feu parlement vote loi tribunal justice "
+    "festival musée cinéma roman concert match équipe saison victoire défaite record "
+    "données logiciel intelligence sécurité cyberattaque satellite océan forêt sécheresse"
+).split()
+
+
+def sentence(rng: random.Random, n: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
+
+
+def prepare_database(articles: int, keep: bool) -> None:
+    import psycopg
+
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME]).fetchone()
+        if exists and keep:
+            return
+        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
+    manage("migrate", "--noinput", "-v", "0")
+    started = time.perf_counter()
+    subprocess.run([sys.executable, __file__, "--generate", str(articles)], env=env(), check=True)
+    print(f"  generated {articles:,} articles in {time.perf_counter() - started:.0f} s")
+
+
+def env(**extra) -> dict:
+    return {**os.environ, **ENV, **extra}
+
+
+def manage(*args: str, **extra) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env(**extra), check=True)
+
+
+def generate(count: int) -> None:
+    """Runs inside Django (bench env): bulk-creates the corpus."""
+    import django
+
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+    django.setup()
+    from django.utils import timezone
+
+    from articles.models import Article, ArticleAuthor, Author, Section, Tag, TaggedArticle
+    from comments.models import Comment
+
+    rng = random.Random(20261125)
+    now = timezone.now()
+    sections = Section.objects.bulk_create(
+        Section(name=f"Rubrique {n}", slug=f"rubrique-{n}", position=n) for n in range(8)
+    )
+    authors = Author.objects.bulk_create(
+        Author(name=f"Auteur {n}", slug=f"auteur-{n}") for n in range(200)
+    )
+    tags = Tag.objects.bulk_create(Tag(name=f"Sujet {n}", slug=f"sujet-{n}") for n in range(2000))
+    batch = 5000
+    for start in range(0, count, batch):
+        rows = []
+        for n in range(start, min(count, start + batch)):
+            body = "".join(
+                f"<p>{sentence(rng, 40)}</p>" + (f"<h2>{sentence(rng, 5)}</h2>" if k == 1 else "")
+                for k in range(5)
+            )
+            rows.append(Article(
+                title=sentence(rng, 9)[:240], slug=f"article-{n}", standfirst=sentence(rng, 25),
+                body=body, body_html=body, section=sections[n % 8],
+                status="published", published_at=now - timedelta(minutes=5 * (count - n)),
+                reading_time=2,
+            ))
+        created = Article.objects.bulk_create(rows)
+        ArticleAuthor.objects.bulk_create(
+            ArticleAuthor(article=a, author=authors[rng.randrange(200)]) for a in created
+        )
+        TaggedArticle.objects.bulk_create(
+            TaggedArticle(content_object=a, tag=tag)
+            for a in created for tag in rng.sample(tags, 3)
+        )
+    # The viral story: 500 approved comments in threads; a few comments elsewhere.
+    viral = Article.objects.order_by("-published_at").first()
+    parents: list[Comment] = []
+    for n in range(500):
+        parent = rng.choice(parents) if parents and n % 3 else None
+        comment = Comment.objects.create(
+            article=viral, parent=parent, name=f"Lecteur {n}", email=f"l{n}@example.org",
+            text=sentence(rng, 30), status="approved",
+        )
+        if parent is None:
+            parents.append(comment)
+
+
+def start_server(cache_seconds: int) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [shutil.which("gunicorn") or str(Path(sys.executable).parent / "gunicorn"),
+         "newsroom.wsgi", "-c", "gunicorn.conf.py"],
+        cwd=ROOT, env=env(NEWSROOM_PAGE_CACHE_SECONDS=str(cache_seconds)),
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(BASE + "/_bench/floor/", timeout=1).read()
+            return server
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not start")
+
+
+def worker_pids(server: subprocess.Popen) -> list[int]:
+    out = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True)
+    return [int(pid) for pid in out.stdout.split()]
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime + stime
+    return total / ticks
+
+
+def run_wrk(url: str, duration: int, connections: int) -> dict:
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", url],
+        capture_output=True, text=True, check=True, timeout=duration + 30,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+
+    def pct(label: str) -> float:
+        value, unit = re.search(rf"{label}%\s+([\d.]+)(us|ms|s)", out).groups()
+        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+    return {"rps": rps, "p50": pct("50"), "p99": pct("99"), "requests": requests,
+            "errors": int(non_2xx.group(1)) if non_2xx else 0}
+
+
+def measure(server, pages: dict[str, str], duration: int, connections: int) -> dict:
+    pids = worker_pids(server)
+    results = {}
+    for name, path in pages.items():
+        body = urllib.request.urlopen(BASE + path).read()  # warms the page cache if on
+        before = cpu_seconds(pids)
+        stats = run_wrk(BASE + path, duration, connections)
+        stats["cpu_ms"] = (cpu_seconds(pids) - before) * 1000 / max(1, stats["requests"])
+        stats["bytes"] = len(body)
+        results[name] = stats
+        print(f"    {name:<22} {stats['rps']:>8.0f} req/s  p50 {stats['p50']:6.2f} ms  "
+              f"p99 {stats['p99']:6.2f} ms  cpu {stats['cpu_ms']:5.2f} ms/req")
+    return results
+
+
+def count_queries(pages: dict[str, str]) -> dict[str, int]:
+    """SQL queries per page with the page cache off, through Django's test client."""
+    code = (
+        "import django, json, sys\n"
+        "django.setup()\n"
+        "from django.db import connection\n"
+        "from django.test import Client\n"
+        "from django.test.utils import CaptureQueriesContext\n"
+        "out = {}\n"
+        "for name, path in json.loads(sys.argv[1]).items():\n"
+        "    with CaptureQueriesContext(connection) as ctx:\n"
+        "        Client(HTTP_HOST='127.0.0.1').get(path, secure=True)\n"
+        "    out[name] = len(ctx.captured_queries)\n"
+        "print(json.dumps(out))\n"
+    )
+    import json
+
+    result = subprocess.run(
+        [sys.executable, "-c", code, json.dumps(pages)], cwd=ROOT, capture_output=True, text=True,
+        env=env(DJANGO_SETTINGS_MODULE="newsroom.settings", NEWSROOM_PAGE_CACHE_SECONDS="0"),
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def freshness_check() -> str:
+    """With the cache warm, publish a story and read the homepage on the very next request."""
+    code = (
+        "import django, urllib.request\n"
+        "django.setup()\n"
+        "from articles.models import Article, Section\n"
+        f"urllib.request.urlopen('{BASE}/').read()\n"
+        "a = Article.objects.create(title='Dernière minute : le banc d’essai publie', "
+        "section=Section.objects.first(), status='published')\n"
+        f"html = urllib.request.urlopen('{BASE}/').read().decode()\n"
+        "print('visible' if 'Dernière minute : le banc d’essai publie' in html else 'STALE')\n"
+        "a.delete()\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+        env=env(DJANGO_SETTINGS_MODULE="newsroom.settings"),
+    )
+    if result.returncode:
+        raise SystemExit(result.stderr)
+    return result.stdout.strip()
+
+
+def pick_pages() -> dict[str, str]:
+    code = (
+        "import django, json\n"
+        "django.setup()\n"
+        "from django.db.models import Count\n"
+        "from articles.models import Article, Author, Section, Tag\n"
+        "viral = Article.objects.annotate(n=Count('comments')).order_by('-n').first()\n"
+        "quiet = Article.objects.annotate(n=Count('comments')).filter(n=0).order_by('-pk').first()\n"
+        "print(json.dumps({\n"
+        "  'homepage': '/', 'article (500 comments)': viral.get_absolute_url(),\n"
+        "  'article (0 comments)': quiet.get_absolute_url(),\n"
+        "  'section': Section.objects.first().get_absolute_url(),\n"
+        "  'tag': Tag.objects.first().get_absolute_url(),\n"
+        "  'author': Author.objects.first().get_absolute_url()}))\n"
+    )
+    import json
+
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         env=env(DJANGO_SETTINGS_MODULE="newsroom.settings"), check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def report(cold: dict, warm: dict, queries: dict, fresh: str, args) -> str:
+    floor = warm["floor (minimal view)"]
+    lines = [
+        f"Pages under load: {args.articles:,} articles, gunicorn 2 workers, PostgreSQL, Redis, "
+        f"wrk 2 threads × {args.connections} connections × {args.duration} s per page, on "
+        f"loopback ({os.cpu_count()} cores shared by server, database and load generator).",
+        "",
+        "| page | cache | req/s | × floor | p50 ms | p99 ms | CPU ms/req | queries | bytes |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for label, results in (("warm", warm), ("off", cold)):
+        for name, s in results.items():
+            lines.append(
+                f"| {name} | {label} | {s['rps']:.0f} | {s['rps'] / floor['rps']:.2f} | "
+                f"{s['p50']:.2f} | {s['p99']:.2f} | {s['cpu_ms']:.2f} | "
+                f"{queries.get(name, '–')} | {s['bytes']:,} |"
+            )
+    lines += ["", f"Publish with the cache warm, homepage on the next request: **{fresh}**."]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--keep-db", action="store_true", help="reuse an existing bench database")
+    parser.add_argument("--generate", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.generate:
+        generate(args.generate)
+        return
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is needed: apt-get install wrk")
+    print("Preparing the database…")
+    prepare_database(args.articles, args.keep_db)
+    manage("collectstatic", "--noinput", "-v", "0")
+    subprocess.run(["redis-cli", "-n", "14", "FLUSHDB"], check=True, capture_output=True)
+    pages = {"floor (minimal view)": "/_bench/floor/", "static file": "/static/css/site.css",
+             **pick_pages()}
+    queries = count_queries({k: v for k, v in pages.items() if not k.startswith(("floor", "static"))})
+    results = {}
+    for label, seconds in (("off", 0), ("warm", 300)):
+        print(f"  page cache {label}:")
+        server = start_server(seconds)
+        try:
+            results[label] = measure(server, pages, args.duration, args.connections)
+            fresh = freshness_check() if seconds else None
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+        if fresh:
+            results["fresh"] = fresh
+    text = report(results["off"], results["warm"], queries, results["fresh"], args)
+    print("\n" + text)
+    (ROOT / "bench" / "pages-latest.md").write_text(text + "\n")
+
+
+if __name__ == "__main__":
+    main()
