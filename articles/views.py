@@ -1,7 +1,6 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Q
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.core import signing
 from django.shortcuts import get_object_or_404, render
@@ -17,6 +16,8 @@ PAGE_SIZE = settings.NEWSROOM["PAGE_SIZE"]
 HOME_LATEST = 8
 HOME_PER_SECTION = 4
 FEATURED_FOR = timedelta(days=2)
+# Section blocks show the newest stories of each section among this many recent ones.
+HOME_WINDOW = 400
 
 
 class FrontPageView(TemplateView):
@@ -32,14 +33,17 @@ class FrontPageView(TemplateView):
             .filter(article__in=visible)
             .values_list("slot", "article_id")
         )
-        featured = (
+        featured = list(
             visible.filter(is_featured=True, published_at__gte=timezone.now() - FEATURED_FOR)
             .latest_first()
-            .values("pk")[:1]
+            .values_list("pk", flat=True)[:1]
         )
-        newest = visible.latest_first().values("pk")[: HOME_LATEST + 1]
+        # Ids only, from the (status, published_at) index: the newest make the top of the
+        # page, and the section blocks are drawn from the same recent window, so no query
+        # ever walks the whole archive.
+        recent = list(visible.latest_first().values_list("pk", flat=True)[:HOME_WINDOW])
         top = list(
-            visible.filter(Q(pk__in=pins.values()) | Q(pk__in=featured) | Q(pk__in=newest))
+            visible.filter(pk__in={*pins.values(), *featured, *recent[: HOME_LATEST + 1]})
             .for_listing()
             .latest_first()
         )
@@ -56,7 +60,7 @@ class FrontPageView(TemplateView):
         shown = [article.pk for article in top]
         blocks: dict[int, list[Article]] = {}
         for article in (
-            visible.exclude(pk__in=shown)
+            visible.filter(pk__in=set(recent) - set(shown))
             .latest_per_section(HOME_PER_SECTION)
             .select_related("section")
             .with_comment_counts()

@@ -58,7 +58,7 @@ class Migration(migrations.Migration):
                 ('pk', models.CompositePrimaryKey('term', 'article', blank=True, editable=False, primary_key=True, serialize=False)),
                 ('term', models.PositiveIntegerField()),
                 ('weight', models.FloatField()),
-                ('article', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='articles.article')),
+                ('article', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='articles.article')),
             ],
             options={
                 'verbose_name': 'related-articles posting',

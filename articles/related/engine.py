@@ -184,7 +184,7 @@ def build_corpus(
     order = np.lexsort((cols, -weights, rows))
     rows, cols, weights = rows[order], cols[order], weights[order]
     per_row = np.bincount(rows, minlength=n)
-    starts = np.concatenate([[0], np.cumsum(per_row)[:-1]])
+    starts = np.cumsum(per_row) - per_row
     keep = (np.arange(len(rows)) - np.repeat(starts, per_row)) < params.max_terms
     rows, cols, weights = rows[keep], cols[keep], weights[keep]
     norms = np.sqrt(np.bincount(rows, weights=weights**2, minlength=n))
@@ -246,9 +246,7 @@ def top_columns(scores: np.ndarray, k: int) -> np.ndarray:
         order = np.lexsort((c, -v, r))
         r, c = r[order], c[order]
         per_row = np.bincount(r, minlength=b)
-        position = np.arange(len(r)) - np.repeat(
-            np.concatenate([[0], np.cumsum(per_row)[:-1]]), per_row
-        )
+        position = np.arange(len(r)) - np.repeat(np.cumsum(per_row) - per_row, per_row)
         first = position < k
         result[r[first], position[first]] = c[first]
         exact = ~usable
@@ -271,9 +269,7 @@ def _top_sparse(matrix: sp.csr_matrix, rows: np.ndarray, k: int) -> np.ndarray:
     order = np.argsort(r * 4.0 - v, kind="stable")
     r, c = r[order], c[order]
     per_row = np.bincount(r, minlength=matrix.shape[0])
-    position = np.arange(len(r)) - np.repeat(
-        np.concatenate([[0], np.cumsum(per_row)[:-1]]), per_row
-    )
+    position = np.arange(len(r)) - np.repeat(np.cumsum(per_row) - per_row, per_row)
     first = position < k
     out = np.full((matrix.shape[0], k), -1, dtype=np.int64)
     out[r[first], position[first]] = c[first]

@@ -49,8 +49,15 @@ class RelatedPosting(models.Model):
 
     pk = models.CompositePrimaryKey("term", "article")
     term = models.PositiveIntegerField()  # a RelatedTerm pk; no constraint: rebuilds swap terms
+    # No database constraint: a rebuild copies ten million rows in, and checking each one
+    # against the article table doubles that time. Deleting an article still deletes its
+    # postings (Django's CASCADE), and a rebuild clears anything left over.
     article = models.ForeignKey(
-        "articles.Article", on_delete=models.CASCADE, related_name="+", db_index=False
+        "articles.Article",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     weight = models.FloatField()
 

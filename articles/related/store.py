@@ -8,7 +8,6 @@ so an article that is unpublished or deleted leaves every list at once.
 from __future__ import annotations
 
 import hashlib
-import logging
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -26,8 +25,6 @@ from articles.models import Article, PinnedRelated, RelatedSuggestion, TaggedArt
 from . import engine
 from .models import RelatedBuild, RelatedPosting, RelatedProfile, RelatedTerm
 from .text import EMPTY_SIGNATURE, SIGNATURE_SIZE, resemblance
-
-logger = logging.getLogger(__name__)
 
 # Up to this many indexed articles a save simply rebuilds everything: it takes well under a
 # second and gives exactly the rebuild's lists. Above it, a save updates incrementally.
@@ -321,15 +318,16 @@ def _write_batch(corpus: engine.Corpus, lists, term_ids: np.ndarray, start: int,
         ),
     )
     lo, hi = x.indptr[start], x.indptr[stop]
+    terms = term_ids[x.indices[lo:hi]]
+    owners = np.repeat(corpus.ids[start:stop], np.diff(x.indptr[start : stop + 1]))
+    # In index order: PostgreSQL then walks the (term, article) index once per batch.
+    order = np.lexsort((owners, terms))
     _insert_columns(
         RelatedPosting,
         {
-            "term": (term_ids[x.indices[lo:hi]], ">i4"),
-            "article": (
-                np.repeat(corpus.ids[start:stop], np.diff(x.indptr[start : stop + 1])),
-                ">i8",
-            ),
-            "weight": (x.data[lo:hi].astype(np.float64), ">f8"),
+            "term": (terms[order], ">i4"),
+            "article": (owners[order], ">i8"),
+            "weight": (x.data[lo:hi][order].astype(np.float64), ">f8"),
         },
     )
     owners, related, ranks, scores = [], [], [], []
@@ -375,7 +373,11 @@ def rebuild(
             _save_checkpoint(path, corpus, lists)
     n = corpus.size
     start = min(state.written, n) if resuming and state else 0
+    for stale_file in path.parent.glob(path.name.rsplit("-", 1)[0] + "-*.npz"):
+        if stale_file != path:
+            stale_file.unlink(missing_ok=True)
     with transaction.atomic():
+        _lock()
         term_ids = _write_vocabulary(corpus)
         if not resuming:
             RelatedBuild.objects.update_or_create(
@@ -391,11 +393,13 @@ def rebuild(
     for batch_start in range(start, n, max(batch_size, 1)):
         batch_stop = min(batch_start + batch_size, n)
         with transaction.atomic():
+            _lock()
             _write_batch(corpus, lists, term_ids, batch_start, batch_stop)
             RelatedBuild.objects.filter(pk=BUILD_ID).update(written=batch_stop)
         if progress:
             progress("writing", batch_stop, n)
     with transaction.atomic():
+        _lock()
         stale = list(
             RelatedProfile.objects.exclude(article__status=Article.Status.PUBLISHED).values_list(
                 "article_id", flat=True
@@ -418,14 +422,24 @@ def refresh(article_id: int) -> None:
     """Bring one article's suggestions, and the lists it belongs in, up to date."""
     state = RelatedBuild.objects.filter(pk=BUILD_ID).values_list("documents", flat=True).first()
     if (state or 0) <= SMALL_CORPUS and indexed_articles().count() <= SMALL_CORPUS:
-        rebuild(batch_size=SMALL_CORPUS + 1)
+        with transaction.atomic():
+            _lock()
+            rebuild(batch_size=SMALL_CORPUS + 1)
         return
     with transaction.atomic():
+        _lock()
         article = indexed_articles().filter(pk=article_id).first()
         if article is None:
             forget(article_id)
         else:
             _index(article)
+
+
+def _lock() -> None:
+    """One writer at a time on the engine's tables (rebuild batches, on-save refreshes): two
+    refreshes rewriting the same list would otherwise collide on its ranks."""
+    RelatedBuild.objects.get_or_create(pk=BUILD_ID, defaults={"status": RelatedBuild.Status.READY})
+    list(RelatedBuild.objects.select_for_update().filter(pk=BUILD_ID).values_list("pk"))
 
 
 def forget(article_id: int) -> None:
@@ -513,6 +527,8 @@ def _index(article: Article) -> None:
         RelatedBuild.objects.filter(pk=BUILD_ID).update(documents=F("documents") + 1)
     n = state.documents + (1 if is_new else 0)
     vocabulary = _vocabulary(counts, is_new)
+    # Never fewer documents than a term's count (a site that was never rebuilt).
+    n = max([n, *(v[1] for v in vocabulary.values())])
     weights = engine.weigh(counts, {t: v[1] for t, v in vocabulary.items()}, n, params)
     vector = {vocabulary[t][0]: w for t, w in weights.items()}
 

@@ -328,3 +328,24 @@ def test_harness_metrics_on_a_hand_made_example():
     assert result["suggested"] == 1.0
     assert harness.labels({"topics": [], "section": "sport"}) == ["sport"]
     assert harness.labels({"topics": ["a", "b"], "section": "a"}) == ["a", "b"]
+
+
+@pytest.mark.django_db
+def test_deleting_an_article_removes_its_index_and_links(corpus):
+    from articles.related.models import RelatedPosting, RelatedProfile
+
+    target = corpus["football"][1]
+    assert RelatedPosting.objects.filter(article=target).exists()
+    target.delete()
+    assert not RelatedPosting.objects.filter(article_id=target.pk).exists()
+    assert not RelatedProfile.objects.filter(article_id=target.pk).exists()
+    assert not RelatedSuggestion.objects.filter(related_id=target.pk).exists()
+
+
+@pytest.mark.django_db
+def test_rebuild_copes_with_an_empty_or_tiny_site():
+    assert rebuild().articles == 0
+    with paused():
+        lonely = make("football", 0)
+    assert rebuild().articles == 1
+    assert related_articles(lonely) == []

@@ -195,11 +195,12 @@ def test_homepage_leads_with_the_latest_featured_story(client):
 
 
 def build_data(count):
-    """`count` sections, authors and tags, and 2 × count articles using all of them."""
+    """`count` sections, authors and tags, and 2 × count articles (12 at least) using them."""
     sections = SectionFactory.create_batch(count)
     authors = AuthorFactory.create_batch(count)
     tags = [f"Sujet {n}" for n in range(count)]
-    for n in range(count * 2):
+    # At least a homepage's worth, so every block of the page has something to show.
+    for n in range(max(count * 2, 12)):
         ArticleFactory(
             section=sections[n % count],
             authors=list(dict.fromkeys([authors[n % count], authors[(n + 1) % count]])),
