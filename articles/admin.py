@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_prose_editor.widgets import AdminProseEditorWidget
 from reversion.admin import VersionAdmin
+from reversion.models import Version
 
 from newsroom.csp import inline_script_hashes
-from reversion.models import Version
 
 from . import preview, services
 from .images import ImageRejected, prepare_upload
@@ -63,13 +63,16 @@ class BylineFormSet(forms.BaseInlineFormSet):
         if article.status != Article.Status.PUBLISHED or article.publish_override_reason.strip():
             return
         kept = [
-            form for form in self.forms
+            form
+            for form in self.forms
             if form.cleaned_data.get("author") and not form.cleaned_data.get("DELETE")
         ]
         if not kept:
             raise ValidationError(
-                _("The article has no byline: add at least one author before publishing, or "
-                  "give a reason for publishing despite the checks.")
+                _(
+                    "The article has no byline: add at least one author before publishing, or "
+                    "give a reason for publishing despite the checks."
+                )
             )
 
 
@@ -129,7 +132,7 @@ class ArticleAdminForm(forms.ModelForm):
 
     class Meta:
         model = Article
-        fields = "__all__"
+        fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose what is shown
         formfield_callback = https_formfield
         widgets = {
             "body": AdminProseEditorWidget(
@@ -165,8 +168,13 @@ class ArticleAdminForm(forms.ModelForm):
         current = (
             Article.objects.select_for_update(of=("self",))
             .select_related("updated_by")
-            .only("edit_token", "updated_at", "updated_by__username",
-                  "updated_by__first_name", "updated_by__last_name")
+            .only(
+                "edit_token",
+                "updated_at",
+                "updated_by__username",
+                "updated_by__first_name",
+                "updated_by__last_name",
+            )
             .get(pk=self.instance.pk)
         )
         loaded = self.cleaned_data.get("loaded_token")
@@ -174,18 +182,23 @@ class ArticleAdminForm(forms.ModelForm):
             return
         who = (
             (current.updated_by.get_full_name() or current.updated_by.get_username())
-            if current.updated_by else _("someone else")
+            if current.updated_by
+            else _("someone else")
         )
         # A second, deliberate save after merging goes through: the form now knows the
         # version it conflicts with.
         self.data = self.data.copy()
         self.data[self.add_prefix("loaded_token")] = str(current.edit_token)
         raise ValidationError(
-            _("%(who)s saved this article at %(when)s while you were editing it. Nothing was "
-              "saved: your text is kept below. Open the article in a new tab to see their "
-              "version, merge your changes here, then save again.")
-            % {"who": who, "when": date_format(timezone.localtime(current.updated_at),
-                                               "DATETIME_FORMAT")},
+            _(
+                "%(who)s saved this article at %(when)s while you were editing it. Nothing was "
+                "saved: your text is kept below. Open the article in a new tab to see their "
+                "version, merge your changes here, then save again."
+            )
+            % {
+                "who": who,
+                "when": date_format(timezone.localtime(current.updated_at), "DATETIME_FORMAT"),
+            },
             code="lost_update",
         )
 
@@ -200,8 +213,12 @@ class ArticleAdminForm(forms.ModelForm):
         problems = services.publication_problems(self.instance, byline_count=1)
         if problems and not override:
             raise ValidationError(
-                {"status": [*problems, _("Fix these, or give a reason for publishing despite "
-                                         "the checks.")]}
+                {
+                    "status": [
+                        *problems,
+                        _("Fix these, or give a reason for publishing despite the checks."),
+                    ]
+                }
             )
 
 
@@ -251,11 +268,22 @@ class SectionChoiceForm(forms.Form):
 class ArticleAdmin(VersionAdmin):
     form = ArticleAdminForm
     list_display = [
-        "title", "status_badge", "section", "byline_names", "published_at", "pending_comments",
+        "title",
+        "status_badge",
+        "section",
+        "byline_names",
+        "published_at",
+        "pending_comments",
     ]
     list_filter = [
-        "status", VisibilityFilter, "section", "bylines__author", HasImageFilter,
-        "published_at", "is_featured", "language",
+        "status",
+        VisibilityFilter,
+        "section",
+        "bylines__author",
+        HasImageFilter,
+        "published_at",
+        "is_featured",
+        "language",
     ]
     list_select_related = ["section"]
     search_fields = ["title", "standfirst", "body"]
@@ -283,8 +311,15 @@ class ArticleAdmin(VersionAdmin):
             gettext_lazy("Publication"),
             {
                 "fields": [
-                    "status", "published_at", "publish_override_reason", "is_featured",
-                    "comments_open", "created_at", "created_by", "updated_at", "updated_by",
+                    "status",
+                    "published_at",
+                    "publish_override_reason",
+                    "is_featured",
+                    "comments_open",
+                    "created_at",
+                    "created_by",
+                    "updated_at",
+                    "updated_by",
                     "reading_time",
                 ]
             },
@@ -295,7 +330,8 @@ class ArticleAdmin(VersionAdmin):
 
     def get_queryset(self, request):
         queryset = (
-            super().get_queryset(request)
+            super()
+            .get_queryset(request)
             .with_pending_comment_counts()
             .prefetch_related(
                 Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author"))
@@ -329,7 +365,8 @@ class ArticleAdmin(VersionAdmin):
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "status" and not can_publish(request.user):
             kwargs["choices"] = [
-                (value, label) for value, label in Article.Status.choices
+                (value, label)
+                for value, label in Article.Status.choices
                 if value in EDITABLE_BY_CONTRIBUTORS
             ]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
@@ -373,15 +410,17 @@ class ArticleAdmin(VersionAdmin):
     def byline_names(self, article: Article) -> str:
         return ", ".join(byline.author.name for byline in article.bylines.all())
 
-    @admin.display(description=gettext_lazy("comments to moderate"),
-                   ordering="pending_comment_count")
+    @admin.display(
+        description=gettext_lazy("comments to moderate"), ordering="pending_comment_count"
+    )
     def pending_comments(self, article: Article):
         count = getattr(article, "pending_comment_count", 0)
         if not count:
             return "–"
         url = reverse("admin:comments_comment_changelist")
-        return format_html('<a href="{}?article={}&status__exact=pending">{}</a>',
-                           url, article.pk, count)
+        return format_html(
+            '<a href="{}?article={}&status__exact=pending">{}</a>', url, article.pk, count
+        )
 
     @admin.display(description=gettext_lazy("status"), ordering="status")
     def status_badge(self, article: Article) -> str:
@@ -418,21 +457,31 @@ class ArticleAdmin(VersionAdmin):
         movable = [a for a in queryset if a.status == Article.Status.DRAFT]
         if "confirm" not in request.POST:
             return self._confirm(
-                request, movable, action="submit_for_review", title=_("Submit for review"),
+                request,
+                movable,
+                action="submit_for_review",
+                title=_("Submit for review"),
                 change=lambda a: (a.get_status_display(), Article.Status.REVIEW.label),
             )
         for article in movable:
             services.submit_for_review(article, user=request.user)
-        self.message_user(request, _("%(count)d article(s) submitted for review.")
-                          % {"count": len(movable)}, messages.SUCCESS)
+        self.message_user(
+            request,
+            _("%(count)d article(s) submitted for review.") % {"count": len(movable)},
+            messages.SUCCESS,
+        )
         return None
 
-    @admin.action(description=gettext_lazy("Publish (or schedule) selected articles"),
-                  permissions=["publish"])
+    @admin.action(
+        description=gettext_lazy("Publish (or schedule) selected articles"), permissions=["publish"]
+    )
     def publish_selected(self, request, queryset):
         if "confirm" not in request.POST:
             return self._confirm(
-                request, queryset, action="publish_selected", title=_("Publish articles"),
+                request,
+                queryset,
+                action="publish_selected",
+                title=_("Publish articles"),
                 change=self._publish_preview,
             )
         published, refused = 0, []
@@ -443,50 +492,74 @@ class ArticleAdmin(VersionAdmin):
             except services.PublicationRefused as exc:
                 refused.append(f"{article}: {' '.join(exc.problems)}")
         if published:
-            self.message_user(request, _("%(count)d article(s) published or scheduled.")
-                              % {"count": published}, messages.SUCCESS)
+            self.message_user(
+                request,
+                _("%(count)d article(s) published or scheduled.") % {"count": published},
+                messages.SUCCESS,
+            )
         for line in refused:
-            self.message_user(request, _("Not published: %(reason)s") % {"reason": line},
-                              messages.ERROR)
+            self.message_user(
+                request, _("Not published: %(reason)s") % {"reason": line}, messages.ERROR
+            )
         return None
 
     def _publish_preview(self, article):
         problems = services.publication_problems(article)
         if problems:
             return (article.get_status_display(), _("refused: ") + " ".join(problems))
-        when = article.published_at if article.published_at and article.published_at > timezone.now() else None
-        target = (_("Scheduled for %(when)s") % {"when": date_format(timezone.localtime(when), "DATETIME_FORMAT")}
-                  if when else Article.Status.PUBLISHED.label)
+        when = (
+            article.published_at
+            if article.published_at and article.published_at > timezone.now()
+            else None
+        )
+        target = (
+            _("Scheduled for %(when)s")
+            % {"when": date_format(timezone.localtime(when), "DATETIME_FORMAT")}
+            if when
+            else Article.Status.PUBLISHED.label
+        )
         return (article.get_status_display(), target)
 
     @admin.action(description=gettext_lazy("Unpublish selected articles"), permissions=["publish"])
     def unpublish_selected(self, request, queryset):
         if "confirm" not in request.POST:
             return self._confirm(
-                request, queryset, action="unpublish_selected", title=_("Unpublish articles"),
+                request,
+                queryset,
+                action="unpublish_selected",
+                title=_("Unpublish articles"),
                 change=lambda a: (a.get_status_display(), Article.Status.UNPUBLISHED.label),
             )
         for article in queryset:
             services.unpublish_article(article, user=request.user)
-        self.message_user(request, _("%(count)d article(s) unpublished.")
-                          % {"count": len(queryset)}, messages.SUCCESS)
+        self.message_user(
+            request,
+            _("%(count)d article(s) unpublished.") % {"count": len(queryset)},
+            messages.SUCCESS,
+        )
         return None
 
-    @admin.action(description=gettext_lazy("Move selected articles to a section"),
-                  permissions=["publish"])
+    @admin.action(
+        description=gettext_lazy("Move selected articles to a section"), permissions=["publish"]
+    )
     def move_to_section(self, request, queryset):
         form = SectionChoiceForm(request.POST if "confirm" in request.POST else None)
         if "confirm" not in request.POST or not form.is_valid():
             target = form.cleaned_data.get("section") if form.is_bound and form.is_valid() else None
             return self._confirm(
-                request, queryset, action="move_to_section", title=_("Move articles"),
-                change=lambda a: (a.section.name, target.name if target else "…"), form=form,
+                request,
+                queryset,
+                action="move_to_section",
+                title=_("Move articles"),
+                change=lambda a: (a.section.name, target.name if target else "…"),
+                form=form,
             )
         moved = services.move_to_section(
             queryset, section=form.cleaned_data["section"], user=request.user
         )
-        self.message_user(request, _("%(count)d article(s) moved.") % {"count": moved},
-                          messages.SUCCESS)
+        self.message_user(
+            request, _("%(count)d article(s) moved.") % {"count": moved}, messages.SUCCESS
+        )
         return None
 
     # Preview, share links, diffs -------------------------------------------------------
@@ -495,10 +568,13 @@ class ArticleAdmin(VersionAdmin):
         info = self.model._meta.app_label, self.model._meta.model_name
         view = self.admin_site.admin_view
         return [
-            path("<int:pk>/preview/", view(self.preview_view), name="%s_%s_preview" % info),
-            path("<int:pk>/share/", view(self.share_view), name="%s_%s_share" % info),
-            path("<int:pk>/history/<int:revision_id>/diff/", view(self.diff_view),
-                 name="%s_%s_diff" % info),
+            path("<int:pk>/preview/", view(self.preview_view), name="{}_{}_preview".format(*info)),
+            path("<int:pk>/share/", view(self.share_view), name="{}_{}_share".format(*info)),
+            path(
+                "<int:pk>/history/<int:revision_id>/diff/",
+                view(self.diff_view),
+                name="{}_{}_diff".format(*info),
+            ),
         ] + super().get_urls()
 
     def _viewable(self, request, pk) -> Article:
@@ -519,7 +595,8 @@ class ArticleAdmin(VersionAdmin):
             request,
             format_html(
                 _("Share link for reviewers, valid for {hours} hours: {url}"),
-                hours=preview.SHARE_HOURS, url=url,
+                hours=preview.SHARE_HOURS,
+                url=url,
             ),
             messages.SUCCESS,
         )
@@ -537,13 +614,22 @@ class ArticleAdmin(VersionAdmin):
             before = str(older.field_dict.get(field, "") if older else "")
             after = str(version.field_dict.get(field, ""))
             if before != after:
-                rows.append((Article._meta.get_field(field).verbose_name,
-                             _html_diff(before, after)))
-        return TemplateResponse(request, "admin/articles/article/diff.html", {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta, "original": article, "version": version, "older": older,
-            "rows": rows, "title": _("Changes in this revision"),
-        })
+                rows.append(
+                    (Article._meta.get_field(field).verbose_name, _html_diff(before, after))
+                )
+        return TemplateResponse(
+            request,
+            "admin/articles/article/diff.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "original": article,
+                "version": version,
+                "older": older,
+                "rows": rows,
+                "title": _("Changes in this revision"),
+            },
+        )
 
 
 def _html_diff(before: str, after: str) -> list[tuple[str, str]]:

@@ -46,7 +46,9 @@ def prepare_upload(upload) -> ContentFile:
             upright = ImageOps.exif_transpose(image)
             data, extension = _encode_clean(upright, kind)
     except Image.DecompressionBombError as exc:
-        raise ImageRejected(_("The picture has far too many pixels to be processed safely.")) from exc
+        raise ImageRejected(
+            _("The picture has far too many pixels to be processed safely.")
+        ) from exc
     except UnidentifiedImageError as exc:
         raise ImageRejected(
             _("This file is not a picture: upload a JPEG, PNG, WebP or GIF image.")
@@ -111,12 +113,14 @@ def build_renditions(name: str) -> list[dict]:
         else:
             resized.save(fallback, "JPEG", quality=82, optimize=True, progressive=True)
             fallback_ext = "jpg"
-        renditions.append({
-            "width": width,
-            "height": height,
-            "webp": _store(folder / f"{stem}-{width}.webp", webp),
-            "fallback": _store(folder / f"{stem}-{width}.{fallback_ext}", fallback),
-        })
+        renditions.append(
+            {
+                "width": width,
+                "height": height,
+                "webp": _store(folder / f"{stem}-{width}.webp", webp),
+                "fallback": _store(folder / f"{stem}-{width}.{fallback_ext}", fallback),
+            }
+        )
     return renditions
 
 

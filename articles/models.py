@@ -53,8 +53,12 @@ class Author(models.Model):
     slug = models.SlugField(_("slug"), max_length=120, unique=True, allow_unicode=True)
     bio = models.TextField(_("short bio"), blank=True, max_length=1000)
     photo = models.ImageField(
-        _("photo"), upload_to="authors/%Y/%m/", blank=True, max_length=255,
-        width_field="photo_width", height_field="photo_height",
+        _("photo"),
+        upload_to="authors/%Y/%m/",
+        blank=True,
+        max_length=255,
+        width_field="photo_width",
+        height_field="photo_height",
     )
     photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
@@ -134,29 +138,45 @@ class Article(models.Model):
 
     title = models.CharField(_("headline"), max_length=250)
     slug = models.SlugField(
-        _("slug"), max_length=SLUG_MAX_LENGTH, unique=True, allow_unicode=True,
-        help_text=_("The last part of the article's address. Changing it later keeps the old "
-                    "address working."),
+        _("slug"),
+        max_length=SLUG_MAX_LENGTH,
+        unique=True,
+        allow_unicode=True,
+        help_text=_(
+            "The last part of the article's address. Changing it later keeps the old "
+            "address working."
+        ),
     )
     standfirst = models.TextField(
-        _("standfirst"), blank=True, max_length=600,
+        _("standfirst"),
+        blank=True,
+        max_length=600,
         help_text=_("The short introduction under the headline, also used in lists and shares."),
     )
     body = models.TextField(
-        _("body"), blank=True,
-        help_text=_("Paragraphs, sub-headings (h2, h3), links, quotes and lists. Anything else "
-                    "is removed when saving."),
+        _("body"),
+        blank=True,
+        help_text=_(
+            "Paragraphs, sub-headings (h2, h3), links, quotes and lists. Anything else "
+            "is removed when saving."
+        ),
     )
     body_html = models.TextField(editable=False, blank=True)
 
     lead_image = models.ImageField(
-        _("lead image"), upload_to="articles/%Y/%m/", blank=True, max_length=255,
-        width_field="lead_image_width", height_field="lead_image_height",
+        _("lead image"),
+        upload_to="articles/%Y/%m/",
+        blank=True,
+        max_length=255,
+        width_field="lead_image_width",
+        height_field="lead_image_height",
     )
     lead_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     lead_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     lead_image_alt = models.CharField(
-        _("alt text"), max_length=300, blank=True,
+        _("alt text"),
+        max_length=300,
+        blank=True,
         help_text=_("What the picture shows, for readers who cannot see it."),
     )
     lead_image_caption = models.CharField(_("caption"), max_length=300, blank=True)
@@ -173,7 +193,9 @@ class Article(models.Model):
     tags = TaggableManager(verbose_name=_("tags"), through=TaggedArticle, blank=True)
 
     source_name = models.CharField(
-        _("source outlet"), max_length=150, blank=True,
+        _("source outlet"),
+        max_length=150,
+        blank=True,
         help_text=_("The outlet whose report this story is based on."),
     )
     source_url = models.URLField(_("source address"), max_length=500, blank=True)
@@ -188,7 +210,9 @@ class Article(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
     published_at = models.DateTimeField(
-        _("publication time"), null=True, blank=True,
+        _("publication time"),
+        null=True,
+        blank=True,
         help_text=_("A time in the future schedules the article: it appears by itself then."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -202,30 +226,49 @@ class Article(models.Model):
     )
     lead_image_renditions = models.JSONField(default=list, blank=True, editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.SET_NULL,
-        null=True, blank=True, editable=False, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
     )
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("last changed by"), on_delete=models.SET_NULL,
-        null=True, blank=True, editable=False, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
     )
     # Renewed by every save: an editor's form carries the token it was loaded with, and a
     # save from an out-of-date form is refused instead of silently overwriting. A random
     # token rather than a counter, so restoring an old revision can never reuse one.
     edit_token = models.UUIDField(default=uuid.uuid4, editable=False)
     publish_override_reason = models.TextField(
-        _("reason for publishing despite the checks"), blank=True,
+        _("reason for publishing despite the checks"),
+        blank=True,
         help_text=_("Required to publish when the publication checks list problems."),
     )
     seo_title = models.CharField(
-        _("title for search engines"), max_length=120, blank=True,
-        help_text=_("Shown in search results and browser tabs instead of the headline. "
-                    "Leave empty to use the headline."),
+        _("title for search engines"),
+        max_length=120,
+        blank=True,
+        help_text=_(
+            "Shown in search results and browser tabs instead of the headline. "
+            "Leave empty to use the headline."
+        ),
     )
     seo_description = models.CharField(
-        _("description for search engines"), max_length=300, blank=True,
-        help_text=_("One or two sentences shown under the title in search results and shares. "
-                    "Leave empty to use the standfirst."),
+        _("description for search engines"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "One or two sentences shown under the title in search results and shares. "
+            "Leave empty to use the standfirst."
+        ),
     )
     # PostgreSQL only: a `search_vector` column, filled by a trigger, indexes the headline,
     # standfirst and body for full-text search. It is deliberately not a model field (see
@@ -251,55 +294,6 @@ class Article(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        # Remembered so save() can keep the old address of a renamed article working.
-        instance._loaded_slug = instance.__dict__.get("slug")
-        instance._loaded_status = instance.__dict__.get("status")
-        instance._loaded_image = instance.__dict__.get("lead_image")
-        return instance
-
-    @property
-    def is_published(self) -> bool:
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
-
-    @property
-    def is_scheduled(self) -> bool:
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at > timezone.now()
-        )
-
-    @property
-    def was_updated(self) -> bool:
-        """Worth telling readers: edited more than ten minutes after publication."""
-        return bool(
-            self.published_at and (self.updated_at - self.published_at).total_seconds() > 600
-        )
-
-    def url_kwargs(self) -> dict:
-        when = timezone.localtime(self.published_at or self.created_at or timezone.now())
-        return {"year": when.year, "month": when.month, "slug": self.slug}
-
-    def get_absolute_url(self) -> str:
-        return reverse("articles:detail", kwargs=self.url_kwargs())
-
-    def clean(self) -> None:
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
-        if self.source_url and not self.source_name:
-            raise ValidationError({"source_name": _("Name the outlet the source address belongs to.")})
-        if self.source_kind and not (self.source_name or self.source_url):
-            raise ValidationError(
-                {"source_name": _("A rewrite, translation or wire copy needs its source.")}
-            )
 
     def save(self, *args, **kwargs) -> None:
         self.title = self.title.strip()
@@ -341,11 +335,63 @@ class Article(models.Model):
         self._loaded_image = self.lead_image.name
         schedule_related_refresh(self.pk)  # related articles follow, after the commit
 
+    def get_absolute_url(self) -> str:
+        return reverse("articles:detail", kwargs=self.url_kwargs())
+
+    def clean(self) -> None:
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        if self.source_url and not self.source_name:
+            raise ValidationError(
+                {"source_name": _("Name the outlet the source address belongs to.")}
+            )
+        if self.source_kind and not (self.source_name or self.source_url):
+            raise ValidationError(
+                {"source_name": _("A rewrite, translation or wire copy needs its source.")}
+            )
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # Remembered so save() can keep the old address of a renamed article working.
+        instance._loaded_slug = instance.__dict__.get("slug")
+        instance._loaded_status = instance.__dict__.get("status")
+        instance._loaded_image = instance.__dict__.get("lead_image")
+        return instance
+
+    @property
+    def is_published(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def was_updated(self) -> bool:
+        """Worth telling readers: edited more than ten minutes after publication."""
+        return bool(
+            self.published_at and (self.updated_at - self.published_at).total_seconds() > 600
+        )
+
+    def url_kwargs(self) -> dict:
+        when = timezone.localtime(self.published_at or self.created_at or timezone.now())
+        return {"year": when.year, "month": when.month, "slug": self.slug}
 
     def _free_slug(self, base: str) -> str:
         """`base`, or `base-2`, `base-3`… whichever no other article uses yet."""
         taken = set(
-            Article.objects.filter(slug__startswith=base).exclude(pk=self.pk).values_list("slug", flat=True)
+            Article.objects.filter(slug__startswith=base)
+            .exclude(pk=self.pk)
+            .values_list("slug", flat=True)
         )
         candidate, n = base, 1
         while candidate in taken:
@@ -371,7 +417,9 @@ class ArticleAuthor(models.Model):
     position = models.PositiveSmallIntegerField(_("order"), default=0)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
     agency = models.CharField(
-        _("agency credit"), max_length=80, blank=True,
+        _("agency credit"),
+        max_length=80,
+        blank=True,
         help_text=_('Shown after the name, e.g. "AFP" gives "avec AFP".'),
     )
 
@@ -426,7 +474,9 @@ class PinnedRelated(models.Model):
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="pinned_related")
     related = models.ForeignKey(
-        Article, verbose_name=_("related article"), on_delete=models.CASCADE,
+        Article,
+        verbose_name=_("related article"),
+        on_delete=models.CASCADE,
         related_name="pinned_as",
     )
     position = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -456,7 +506,8 @@ class Correction(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CORRECTION)
     text = models.TextField(
-        _("note"), max_length=2000,
+        _("note"),
+        max_length=2000,
         help_text=_("What was wrong and what the article now says, in plain words."),
     )
     created_at = models.DateTimeField(_("date"), default=timezone.now)
@@ -489,7 +540,8 @@ class HomepagePin(models.Model):
         Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="homepage_pins"
     )
     pinned_until = models.DateTimeField(
-        _("pinned until"), help_text=_("After this time the slot fills with the latest stories again.")
+        _("pinned until"),
+        help_text=_("After this time the slot fills with the latest stories again."),
     )
 
     objects = HomepagePinQuerySet.as_manager()

@@ -107,9 +107,14 @@ def _next_publication(generation: int) -> datetime | None:
     if found != "missing" and (found is None or found > now):
         return found
     upcoming = (
-        Article.objects.scheduled().order_by("published_at").values_list("published_at", flat=True).first()
+        Article.objects.scheduled()
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
     )
-    ttl = page_cache_seconds() if upcoming is None else max(1, int((upcoming - now).total_seconds()))
+    ttl = (
+        page_cache_seconds() if upcoming is None else max(1, int((upcoming - now).total_seconds()))
+    )
     _cache().set(key, upcoming, ttl)
     return upcoming
 
@@ -122,9 +127,10 @@ class PageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not self._cacheable_request(request):
             return self.get_response(request)
-        key = "pagecache:page:" + hashlib.sha256(
-            f"{request.get_host()}|{request.get_full_path()}".encode()
-        ).hexdigest()
+        key = (
+            "pagecache:page:"
+            + hashlib.sha256(f"{request.get_host()}|{request.get_full_path()}".encode()).hexdigest()
+        )
         generation, entry = _generation_and_entry(key)
         if entry is not None:
             return self._serve(request, entry)
@@ -220,7 +226,9 @@ class PageCacheMiddleware:
     def _not_modified(request: HttpRequest, entry: dict) -> bool:
         if_none_match = request.headers.get("If-None-Match")
         if if_none_match:
-            return entry["etag"] in [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
+            return entry["etag"] in [
+                tag.strip().removeprefix("W/") for tag in if_none_match.split(",")
+            ]
         if_modified_since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
         last_modified = parse_http_date_safe(entry["last_modified"])
         return bool(if_modified_since and last_modified and last_modified <= if_modified_since)
@@ -253,9 +261,16 @@ def connect_invalidation() -> None:
         content_changed()
 
     labels = [
-        "articles.Article", "articles.Section", "articles.Author", "articles.Tag",
-        "articles.ArticleAuthor", "articles.TaggedArticle", "articles.Correction",
-        "articles.HomepagePin", "articles.PinnedRelated", "comments.Comment",
+        "articles.Article",
+        "articles.Section",
+        "articles.Author",
+        "articles.Tag",
+        "articles.ArticleAuthor",
+        "articles.TaggedArticle",
+        "articles.Correction",
+        "articles.HomepagePin",
+        "articles.PinnedRelated",
+        "comments.Comment",
     ]
     for label in labels:
         try:
@@ -263,7 +278,9 @@ def connect_invalidation() -> None:
         except LookupError:
             continue
         post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"pagecache-save-{label}")
-        post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"pagecache-delete-{label}")
+        post_delete.connect(
+            changed, sender=model, weak=False, dispatch_uid=f"pagecache-delete-{label}"
+        )
     tags = apps.get_model("articles.TaggedArticle")
     m2m_changed.connect(changed, sender=tags, weak=False, dispatch_uid="pagecache-tags")
 
@@ -271,4 +288,7 @@ def connect_invalidation() -> None:
 def _article_is_public(article) -> bool:
     """Published now, scheduled, or published until this save: drafts touch no public page."""
     published = "published"
-    return article is None or published in {article.status, getattr(article, "_loaded_status", None)}
+    return article is None or published in {
+        article.status,
+        getattr(article, "_loaded_status", None),
+    }

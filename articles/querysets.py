@@ -40,12 +40,18 @@ class ArticleQuerySet(models.QuerySet):
         """Everything an article card renders, fetched up front in a fixed number of queries."""
         from .models import ArticleAuthor
 
-        return self.select_related("section").with_comment_counts().prefetch_related(
-            Prefetch(
-                "bylines",
-                queryset=ArticleAuthor.objects.select_related("author").order_by("position", "pk"),
-            ),
-            "tags",
+        return (
+            self.select_related("section")
+            .with_comment_counts()
+            .prefetch_related(
+                Prefetch(
+                    "bylines",
+                    queryset=ArticleAuthor.objects.select_related("author").order_by(
+                        "position", "pk"
+                    ),
+                ),
+                "tags",
+            )
         )
 
     def with_comment_counts(self) -> ArticleQuerySet:
@@ -101,6 +107,4 @@ class AuthorQuerySet(models.QuerySet):
     def with_published_articles(self) -> AuthorQuerySet:
         from .models import Article
 
-        return self.filter(
-            bylines__article__in=Article.objects.published().values("pk")
-        ).distinct()
+        return self.filter(bylines__article__in=Article.objects.published().values("pk")).distinct()

@@ -12,13 +12,22 @@ EDITOR = "Editor"
 ADMINISTRATOR = "Administrator"
 
 _WRITING = [
-    "articles.add_article", "articles.change_article", "articles.view_article",
+    "articles.add_article",
+    "articles.change_article",
+    "articles.view_article",
     "articles.delete_article",
-    "articles.add_articleauthor", "articles.change_articleauthor",
-    "articles.delete_articleauthor", "articles.view_articleauthor",
-    "articles.add_taggedarticle", "articles.change_taggedarticle",
-    "articles.delete_taggedarticle", "articles.view_taggedarticle",
-    "articles.view_section", "articles.view_author", "articles.view_tag", "articles.add_tag",
+    "articles.add_articleauthor",
+    "articles.change_articleauthor",
+    "articles.delete_articleauthor",
+    "articles.view_articleauthor",
+    "articles.add_taggedarticle",
+    "articles.change_taggedarticle",
+    "articles.delete_taggedarticle",
+    "articles.view_taggedarticle",
+    "articles.view_section",
+    "articles.view_author",
+    "articles.view_tag",
+    "articles.add_tag",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -27,12 +36,20 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "articles.*",
         "taggit.*",
         "comments.*",
-        "reversion.view_revision", "reversion.view_version",
+        "reversion.view_revision",
+        "reversion.view_version",
     ],
     ADMINISTRATOR: [
-        "articles.*", "taggit.*", "comments.*", "reversion.*",
-        "auth.add_user", "auth.change_user", "auth.view_user", "auth.delete_user",
-        "auth.view_group", "auth.change_group",
+        "articles.*",
+        "taggit.*",
+        "comments.*",
+        "reversion.*",
+        "auth.add_user",
+        "auth.change_user",
+        "auth.view_user",
+        "auth.delete_user",
+        "auth.view_group",
+        "auth.change_group",
     ],
 }
 

@@ -12,8 +12,28 @@ import bleach
 from bleach.linkifier import Linker, build_url_re
 
 ALLOWED_TAGS = frozenset(
-    {"p", "br", "a", "em", "strong", "i", "b", "blockquote", "ul", "ol", "li", "h2", "h3",
-     "figure", "figcaption", "img", "cite", "q", "sub", "sup"}
+    {
+        "p",
+        "br",
+        "a",
+        "em",
+        "strong",
+        "i",
+        "b",
+        "blockquote",
+        "ul",
+        "ol",
+        "li",
+        "h2",
+        "h3",
+        "figure",
+        "figcaption",
+        "img",
+        "cite",
+        "q",
+        "sub",
+        "sup",
+    }
 )
 ALLOWED_ATTRIBUTES = {
     "a": ["href", "title", "rel"],

@@ -1,8 +1,8 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.http import Http404, HttpResponsePermanentRedirect
 from django.core import signing
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.generic import ListView, TemplateView
@@ -48,11 +48,14 @@ class FrontPageView(TemplateView):
             .latest_first()
         )
         by_pk = {article.pk: article for article in top}
-        lead = by_pk.get(pins.get(HomepagePin.Slot.LEAD)) or next(
-            (a for a in top if a.is_featured and a.pk not in pins.values()), None
-        ) or next((a for a in top if a.pk not in pins.values()), top[0] if top else None)
+        lead = (
+            by_pk.get(pins.get(HomepagePin.Slot.LEAD))
+            or next((a for a in top if a.is_featured and a.pk not in pins.values()), None)
+            or next((a for a in top if a.pk not in pins.values()), top[0] if top else None)
+        )
         pinned = [
-            by_pk[pins[slot]] for slot in sorted(pins)
+            by_pk[pins[slot]]
+            for slot in sorted(pins)
             if slot != HomepagePin.Slot.LEAD and by_pk[pins[slot]] is not lead
         ]
         unpinned = [a for a in top if a is not lead and a.pk not in pins.values()]

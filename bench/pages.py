@@ -44,14 +44,67 @@ ENV = {
     "GUNICORN_WORKERS": "2",
     "GUNICORN_MAX_REQUESTS": "0",  # no recycling: CPU is read from the same two workers
 }
-WORDS = (
-    "gouvernement accord sommet réforme budget énergie climat élection ministre réseau "
-    "ville région marché emploi inflation santé hôpital école université recherche "
-    "transport rail tramway port agriculture récolte prix salaire entreprise usine "
-    "négociation diplomatie frontière cessez-le-feu parlement vote loi tribunal justice "
-    "festival musée cinéma roman concert match équipe saison victoire défaite record "
-    "données logiciel intelligence sécurité cyberattaque satellite océan forêt sécheresse"
-).split()
+WORDS = [
+    "gouvernement",
+    "accord",
+    "sommet",
+    "réforme",
+    "budget",
+    "énergie",
+    "climat",
+    "élection",
+    "ministre",
+    "réseau",
+    "ville",
+    "région",
+    "marché",
+    "emploi",
+    "inflation",
+    "santé",
+    "hôpital",
+    "école",
+    "université",
+    "recherche",
+    "transport",
+    "rail",
+    "tramway",
+    "port",
+    "agriculture",
+    "récolte",
+    "prix",
+    "salaire",
+    "entreprise",
+    "usine",
+    "négociation",
+    "diplomatie",
+    "frontière",
+    "cessez-le-feu",
+    "parlement",
+    "vote",
+    "loi",
+    "tribunal",
+    "justice",
+    "festival",
+    "musée",
+    "cinéma",
+    "roman",
+    "concert",
+    "match",
+    "équipe",
+    "saison",
+    "victoire",
+    "défaite",
+    "record",
+    "données",
+    "logiciel",
+    "intelligence",
+    "sécurité",
+    "cyberattaque",
+    "satellite",
+    "océan",
+    "forêt",
+    "sécheresse",
+]
 
 
 def sentence(rng: random.Random, n: int) -> str:
@@ -110,19 +163,25 @@ def generate(count: int) -> None:
                 f"<p>{sentence(rng, 40)}</p>" + (f"<h2>{sentence(rng, 5)}</h2>" if k == 1 else "")
                 for k in range(5)
             )
-            rows.append(Article(
-                title=sentence(rng, 9)[:240], slug=f"article-{n}", standfirst=sentence(rng, 25),
-                body=body, body_html=body, section=sections[n % 8],
-                status="published", published_at=now - timedelta(minutes=5 * (count - n)),
-                reading_time=2,
-            ))
+            rows.append(
+                Article(
+                    title=sentence(rng, 9)[:240],
+                    slug=f"article-{n}",
+                    standfirst=sentence(rng, 25),
+                    body=body,
+                    body_html=body,
+                    section=sections[n % 8],
+                    status="published",
+                    published_at=now - timedelta(minutes=5 * (count - n)),
+                    reading_time=2,
+                )
+            )
         created = Article.objects.bulk_create(rows)
         ArticleAuthor.objects.bulk_create(
             ArticleAuthor(article=a, author=authors[rng.randrange(200)]) for a in created
         )
         TaggedArticle.objects.bulk_create(
-            TaggedArticle(content_object=a, tag=tag)
-            for a in created for tag in rng.sample(tags, 3)
+            TaggedArticle(content_object=a, tag=tag) for a in created for tag in rng.sample(tags, 3)
         )
     # The viral story: 500 approved comments in threads; a few comments elsewhere.
     viral = Article.objects.order_by("-published_at").first()
@@ -130,8 +189,12 @@ def generate(count: int) -> None:
     for n in range(500):
         parent = rng.choice(parents) if parents and n % 3 else None
         comment = Comment.objects.create(
-            article=viral, parent=parent, name=f"Lecteur {n}", email=f"l{n}@example.org",
-            text=sentence(rng, 30), status="approved",
+            article=viral,
+            parent=parent,
+            name=f"Lecteur {n}",
+            email=f"l{n}@example.org",
+            text=sentence(rng, 30),
+            status="approved",
         )
         if parent is None:
             parents.append(comment)
@@ -139,10 +202,17 @@ def generate(count: int) -> None:
 
 def start_server(cache_seconds: int) -> subprocess.Popen:
     server = subprocess.Popen(
-        [shutil.which("gunicorn") or str(Path(sys.executable).parent / "gunicorn"),
-         "newsroom.wsgi", "-c", "gunicorn.conf.py"],
-        cwd=ROOT, env=env(NEWSROOM_PAGE_CACHE_SECONDS=str(cache_seconds)),
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        [
+            shutil.which("gunicorn") or str(Path(sys.executable).parent / "gunicorn"),
+            "newsroom.wsgi",
+            "-c",
+            "gunicorn.conf.py",
+        ],
+        cwd=ROOT,
+        env=env(NEWSROOM_PAGE_CACHE_SECONDS=str(cache_seconds)),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     for _ in range(100):
         try:
@@ -170,7 +240,10 @@ def cpu_seconds(pids: list[int]) -> float:
 def run_wrk(url: str, duration: int, connections: int) -> dict:
     out = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", url],
-        capture_output=True, text=True, check=True, timeout=duration + 30,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=duration + 30,
     ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     requests = int(re.search(r"(\d+) requests in", out).group(1))
@@ -180,8 +253,13 @@ def run_wrk(url: str, duration: int, connections: int) -> dict:
         value, unit = re.search(rf"{label}%\s+([\d.]+)(us|ms|s)", out).groups()
         return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
-    return {"rps": rps, "p50": pct("50"), "p99": pct("99"), "requests": requests,
-            "errors": int(non_2xx.group(1)) if non_2xx else 0}
+    return {
+        "rps": rps,
+        "p50": pct("50"),
+        "p99": pct("99"),
+        "requests": requests,
+        "errors": int(non_2xx.group(1)) if non_2xx else 0,
+    }
 
 
 def measure(server, pages: dict[str, str], duration: int, connections: int) -> dict:
@@ -194,8 +272,10 @@ def measure(server, pages: dict[str, str], duration: int, connections: int) -> d
         stats["cpu_ms"] = (cpu_seconds(pids) - before) * 1000 / max(1, stats["requests"])
         stats["bytes"] = len(body)
         results[name] = stats
-        print(f"    {name:<22} {stats['rps']:>8.0f} req/s  p50 {stats['p50']:6.2f} ms  "
-              f"p99 {stats['p99']:6.2f} ms  cpu {stats['cpu_ms']:5.2f} ms/req")
+        print(
+            f"    {name:<22} {stats['rps']:>8.0f} req/s  p50 {stats['p50']:6.2f} ms  "
+            f"p99 {stats['p99']:6.2f} ms  cpu {stats['cpu_ms']:5.2f} ms/req"
+        )
     return results
 
 
@@ -217,7 +297,10 @@ def count_queries(pages: dict[str, str]) -> dict[str, int]:
     import json
 
     result = subprocess.run(
-        [sys.executable, "-c", code, json.dumps(pages)], cwd=ROOT, capture_output=True, text=True,
+        [sys.executable, "-c", code, json.dumps(pages)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
         env=env(DJANGO_SETTINGS_MODULE="newsroom.settings", NEWSROOM_PAGE_CACHE_SECONDS="0"),
         check=True,
     )
@@ -238,7 +321,10 @@ def freshness_check() -> str:
         "a.delete()\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
         env=env(DJANGO_SETTINGS_MODULE="newsroom.settings"),
     )
     if result.returncode:
@@ -263,8 +349,14 @@ def pick_pages() -> dict[str, str]:
     )
     import json
 
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-                         env=env(DJANGO_SETTINGS_MODULE="newsroom.settings"), check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env(DJANGO_SETTINGS_MODULE="newsroom.settings"),
+        check=True,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -306,9 +398,14 @@ def main() -> None:
     prepare_database(args.articles, args.keep_db)
     manage("collectstatic", "--noinput", "-v", "0")
     subprocess.run(["redis-cli", "-n", "14", "FLUSHDB"], check=True, capture_output=True)
-    pages = {"floor (minimal view)": "/_bench/floor/", "static file": "/static/css/site.css",
-             **pick_pages()}
-    queries = count_queries({k: v for k, v in pages.items() if not k.startswith(("floor", "static"))})
+    pages = {
+        "floor (minimal view)": "/_bench/floor/",
+        "static file": "/static/css/site.css",
+        **pick_pages(),
+    }
+    queries = count_queries(
+        {k: v for k, v in pages.items() if not k.startswith(("floor", "static"))}
+    )
     results = {}
     for label, seconds in (("off", 0), ("warm", 300)):
         print(f"  page cache {label}:")

@@ -61,13 +61,29 @@ def synthetic_export(path: Path, posts: int, seed: int = 8) -> dict:
     """Write a WXR 1.2 export of `posts` posts; returns what it contains."""
     rng = random.Random(seed)
     site = "https://journal.example.org"
-    sections = ["politique", "economie", "culture", "sport", "societe", "monde", "sciences",
-                "sante", "education", "environnement"]
+    sections = [
+        "politique",
+        "economie",
+        "culture",
+        "sport",
+        "societe",
+        "monde",
+        "sciences",
+        "sante",
+        "education",
+        "environnement",
+    ]
     nested = [(f"{s}-{n}", s) for s in sections for n in ("local", "national")]
     tags = [f"sujet-{n}" for n in range(500)]
     authors = [f"auteur{n}" for n in range(5)]
-    counts = {"posts": posts, "comments": 0, "pingbacks": 0, "categories": 30,
-              "tags": len(tags), "authors": len(authors)}
+    counts = {
+        "posts": posts,
+        "comments": 0,
+        "pingbacks": 0,
+        "categories": 30,
+        "tags": len(tags),
+        "authors": len(authors),
+    }
     start = datetime(2015, 1, 1, tzinfo=UTC)
     now = datetime.now(UTC)
     with path.open("w", encoding="utf-8") as out:
@@ -82,21 +98,29 @@ def synthetic_export(path: Path, posts: int, seed: int = 8) -> dict:
 <wp:base_blog_url>{site}</wp:base_blog_url>
 """)
         for n, login in enumerate(authors, 1):
-            out.write(f"<wp:author><wp:author_id>{n}</wp:author_id><wp:author_login>{login}"
-                      f"</wp:author_login><wp:author_display_name>{cdata(f'Auteur {n}')}"
-                      "</wp:author_display_name></wp:author>\n")
+            out.write(
+                f"<wp:author><wp:author_id>{n}</wp:author_id><wp:author_login>{login}"
+                f"</wp:author_login><wp:author_display_name>{cdata(f'Auteur {n}')}"
+                "</wp:author_display_name></wp:author>\n"
+            )
         for n, slug in enumerate(sections, 1):
-            out.write(f"<wp:category><wp:term_id>{n}</wp:term_id><wp:category_nicename>{slug}"
-                      f"</wp:category_nicename><wp:category_parent></wp:category_parent>"
-                      f"<wp:cat_name>{cdata(slug.capitalize())}</wp:cat_name></wp:category>\n")
+            out.write(
+                f"<wp:category><wp:term_id>{n}</wp:term_id><wp:category_nicename>{slug}"
+                f"</wp:category_nicename><wp:category_parent></wp:category_parent>"
+                f"<wp:cat_name>{cdata(slug.capitalize())}</wp:cat_name></wp:category>\n"
+            )
         for n, (slug, parent) in enumerate(nested, 100):
-            out.write(f"<wp:category><wp:term_id>{n}</wp:term_id><wp:category_nicename>{slug}"
-                      f"</wp:category_nicename><wp:category_parent>{parent}"
-                      f"</wp:category_parent><wp:cat_name>{cdata(slug)}</wp:cat_name>"
-                      "</wp:category>\n")
+            out.write(
+                f"<wp:category><wp:term_id>{n}</wp:term_id><wp:category_nicename>{slug}"
+                f"</wp:category_nicename><wp:category_parent>{parent}"
+                f"</wp:category_parent><wp:cat_name>{cdata(slug)}</wp:cat_name>"
+                "</wp:category>\n"
+            )
         for n, slug in enumerate(tags, 1000):
-            out.write(f"<wp:tag><wp:term_id>{n}</wp:term_id><wp:tag_slug>{slug}</wp:tag_slug>"
-                      f"<wp:tag_name>{cdata(slug.replace('-', ' '))}</wp:tag_name></wp:tag>\n")
+            out.write(
+                f"<wp:tag><wp:term_id>{n}</wp:term_id><wp:tag_slug>{slug}</wp:tag_slug>"
+                f"<wp:tag_name>{cdata(slug.replace('-', ' '))}</wp:tag_name></wp:tag>\n"
+            )
         comment_id = 1
         for post_id in range(1, posts + 1):
             when = start + timedelta(minutes=post_id * 47)
@@ -109,20 +133,22 @@ def synthetic_export(path: Path, posts: int, seed: int = 8) -> dict:
             if post_id % 2:
                 body = "\n\n".join(paragraphs)
                 if post_id % 7 == 0:
-                    body += (f'\n\n[caption id="attachment_{post_id}" width="600"]<img src="'
-                             f'{site}/wp-content/uploads/{when:%Y/%m}/photo-{post_id}.jpg" '
-                             f'alt="Photo" /> Une légende.[/caption]')
+                    body += (
+                        f'\n\n[caption id="attachment_{post_id}" width="600"]<img src="'
+                        f'{site}/wp-content/uploads/{when:%Y/%m}/photo-{post_id}.jpg" '
+                        f'alt="Photo" /> Une légende.[/caption]'
+                    )
                 if post_id % 11 == 0:
                     body += '\n\n[gallery ids="1,2,3"]'
             else:
                 body = "\n\n".join(
-                    f"<!-- wp:paragraph -->\n<p>{p}</p>\n<!-- /wp:paragraph -->"
-                    for p in paragraphs
+                    f"<!-- wp:paragraph -->\n<p>{p}</p>\n<!-- /wp:paragraph -->" for p in paragraphs
                 )
             category = rng.choice(sections + [slug for slug, _ in nested])
             post_tags = rng.sample(tags, rng.randint(0, 4))
-            terms = (f'<category domain="category" nicename="{category}">'
-                     f"{cdata(category)}</category>")
+            terms = (
+                f'<category domain="category" nicename="{category}">{cdata(category)}</category>'
+            )
             terms += "".join(
                 f'<category domain="post_tag" nicename="{t}">{cdata(t)}</category>'
                 for t in post_tags
@@ -147,8 +173,9 @@ def synthetic_export(path: Path, posts: int, seed: int = 8) -> dict:
                     )
                     parent = comment_id if k == 0 else parent
                     comment_id += 1
-            link = (f"{site}/{when:%Y/%m/%d}/{slug}/" if status == "publish"
-                    else f"{site}/?p={post_id}")
+            link = (
+                f"{site}/{when:%Y/%m/%d}/{slug}/" if status == "publish" else f"{site}/?p={post_id}"
+            )
             out.write(f"""<item><title>{cdata(title)}</title><link>{link}</link>
 <dc:creator>{rng.choice(authors)}</dc:creator>
 <content:encoded>{cdata(body)}</content:encoded>
@@ -170,10 +197,14 @@ def placeholder_uploads(export: Path, folder: Path) -> int:
     from PIL import Image
 
     text = export.read_text(encoding="utf-8")
-    paths = sorted(set(re.findall(
-        r"https?://[\w.-]+/(?:wp-content/uploads/)?(\d{4}/\d{2}/[\w.-]+\.(?:jpe?g|png|gif))",
-        text,
-    )))
+    paths = sorted(
+        set(
+            re.findall(
+                r"https?://[\w.-]+/(?:wp-content/uploads/)?(\d{4}/\d{2}/[\w.-]+\.(?:jpe?g|png|gif))",
+                text,
+            )
+        )
+    )
     made = 0
     for n, relative in enumerate(paths):
         if n % 5 == 4:

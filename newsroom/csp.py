@@ -4,7 +4,9 @@ import base64
 import hashlib
 import re
 
-_INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.DOTALL | re.IGNORECASE)
+_INLINE_SCRIPT = re.compile(
+    r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.DOTALL | re.IGNORECASE
+)
 
 
 def inline_script_hashes(html: str) -> list[str]:
@@ -14,6 +16,6 @@ def inline_script_hashes(html: str) -> list[str]:
     allowing its hash is tighter than 'unsafe-inline' and needs no template changes.
     """
     return [
-        "'sha256-%s'" % base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
+        f"'sha256-{base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()}'"
         for body in _INLINE_SCRIPT.findall(html)
     ]

@@ -51,7 +51,7 @@ urlpatterns += i18n_patterns(
 if settings.SERVE_MEDIA:
     urlpatterns += [
         re_path(
-            r"^%s(?P<path>.+)$" % settings.MEDIA_URL.lstrip("/"), serve_media, name="media"
+            r"^{}(?P<path>.+)$".format(settings.MEDIA_URL.lstrip("/")), serve_media, name="media"
         )
     ]
 

@@ -20,7 +20,11 @@ def run_settings(**env) -> subprocess.CompletedProcess:
     clean.update(env)
     return subprocess.run(
         [sys.executable, "-c", "import newsroom.settings"],
-        cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -67,7 +71,11 @@ def test_check_deploy_is_clean_in_production():
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -75,9 +83,15 @@ def test_check_deploy_is_clean_in_production():
 
 def test_cache_url_selects_redis():
     result = subprocess.run(
-        [sys.executable, "-c",
-         "import newsroom.settings as s; print(s.CACHES['default']['BACKEND'])"],
-        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-c",
+            "import newsroom.settings as s; print(s.CACHES['default']['BACKEND'])",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
         env={**os.environ, "REDIS_URL": "redis://127.0.0.1:6379/1"},
     )
     assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache"

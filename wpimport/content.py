@@ -106,10 +106,26 @@ def _shortcodes(html: str, note: Note) -> str:
         inner = match.group("inner") or ""
         if name in {"caption", "wp_caption"}:
             return _caption(attrs, _shortcodes(inner, note))
-        if name == "embed" or (name in {"youtube", "vimeo", "dailymotion", "tweet", "twitter",
-                                        "instagram", "soundcloud", "spotify", "ted", "flickr"}):
-            url = inner.strip() or attrs.get("url", "") or attrs.get("src", "") or next(
-                (p for p in positional if p.startswith(("http://", "https://"))), ""
+        if name == "embed" or (
+            name
+            in {
+                "youtube",
+                "vimeo",
+                "dailymotion",
+                "tweet",
+                "twitter",
+                "instagram",
+                "soundcloud",
+                "spotify",
+                "ted",
+                "flickr",
+            }
+        ):
+            url = (
+                inner.strip()
+                or attrs.get("url", "")
+                or attrs.get("src", "")
+                or next((p for p in positional if p.startswith(("http://", "https://"))), "")
             )
             if url.startswith(("http://", "https://")):
                 note(f"[{name}] embed kept as a link")
@@ -117,10 +133,18 @@ def _shortcodes(html: str, note: Note) -> str:
             note(f"[{name}] shortcode removed (no address to link to)")
             return ""
         if name in {"audio", "video"}:
-            url = attrs.get("src") or next(
-                (attrs[k] for k in ("mp3", "m4a", "ogg", "wav", "mp4", "webm", "ogv", "m4v")
-                 if attrs.get(k)), ""
-            ) or next((p for p in positional if p.startswith(("http://", "https://"))), "")
+            url = (
+                attrs.get("src")
+                or next(
+                    (
+                        attrs[k]
+                        for k in ("mp3", "m4a", "ogg", "wav", "mp4", "webm", "ogv", "m4v")
+                        if attrs.get(k)
+                    ),
+                    "",
+                )
+                or next((p for p in positional if p.startswith(("http://", "https://"))), "")
+            )
             if url:
                 note(f"[{name}] player kept as a link")
                 return _link(url)
@@ -215,12 +239,15 @@ def comment_text(html: str) -> str:
 
     def link(match: re.Match) -> str:
         url, label = unescape(match.group(2)), plain_text(match.group(3))
-        return label if url in label or not url.startswith(("http://", "https://")) else (
-            f"{label} ({url})" if label else url
+        return (
+            label
+            if url in label or not url.startswith(("http://", "https://"))
+            else (f"{label} ({url})" if label else url)
         )
 
-    text = re.sub(r"<a\b[^>]*?href=([\"'])(.*?)\1[^>]*>(.*?)</a\s*>", link, html or "",
-                  flags=re.I | re.S)
+    text = re.sub(
+        r"<a\b[^>]*?href=([\"'])(.*?)\1[^>]*>(.*?)</a\s*>", link, html or "", flags=re.I | re.S
+    )
     text = re.sub(r"<br\s*/?>", "\n", text, flags=re.I)
     text = re.sub(r"</?(?:p|blockquote|li)\b[^>]*>", "\n\n", text, flags=re.I)
     text = unescape(strip_tags(text))

@@ -146,7 +146,7 @@ class Index:
         bare = f"{parts.netloc.lower()}{parts.path}"
         for base in self.upload_bases:
             if bare.startswith(base):
-                return _clean_relative(bare[len(base):])
+                return _clean_relative(bare[len(base) :])
         if "/wp-content/uploads/" in parts.path:
             return _clean_relative(parts.path.split("/wp-content/uploads/", 1)[1])
         if parts.netloc.lower().endswith(".files.wordpress.com"):
@@ -333,8 +333,9 @@ class WordPressImporter:
             for kind, wp_id, pk, object_id, checksum, details, updated_at in (
                 ImportedItem.objects.filter(site=self.index.site)
                 .exclude(kind=Kind.COMMENT)
-                .values_list("kind", "wp_id", "pk", "object_id", "checksum", "details",
-                             "updated_at")
+                .values_list(
+                    "kind", "wp_id", "pk", "object_id", "checksum", "details", "updated_at"
+                )
                 .iterator(chunk_size=2000)
             )
         }
@@ -352,12 +353,14 @@ class WordPressImporter:
             if entry.post_type == "post":
                 self._post(entry)
             elif entry.post_type == "page":
-                self.summary.add("pages", "skipped", "Newsroom has no static pages",
-                                 label=_label(entry))
+                self.summary.add(
+                    "pages", "skipped", "Newsroom has no static pages", label=_label(entry)
+                )
                 self._skip_comments(entry, "on a page, which is not imported")
             elif entry.post_type != "attachment":
-                self.summary.add("other", "skipped",
-                                 f"{entry.post_type or 'untyped'} item: not imported")
+                self.summary.add(
+                    "other", "skipped", f"{entry.post_type or 'untyped'} item: not imported"
+                )
                 self._skip_comments(entry, "on an item that is not imported")
             else:
                 self._skip_comments(entry, "on an attachment, which is not imported")
@@ -377,8 +380,10 @@ class WordPressImporter:
     def _existing_objects(self) -> None:
         """Categories, tags and authors imported before: unchanged, or renamed in WordPress."""
         universe = [
-            *((Kind.CATEGORY, slug, term, "categories")
-              for slug, term in self.index.categories.items()),
+            *(
+                (Kind.CATEGORY, slug, term, "categories")
+                for slug, term in self.index.categories.items()
+            ),
             *((Kind.TAG, slug, term, "tags") for slug, term in self.index.tags.items()),
             *((Kind.AUTHOR, login, a, "authors") for login, a in self.index.authors.items()),
         ]
@@ -426,11 +431,22 @@ class WordPressImporter:
                 return True
         return False
 
-    def _remember(self, kind: str, key: str, obj, *, checksum: str, log: ItemLog,
-                  created: bool, details: dict | None = None) -> None:
+    def _remember(
+        self,
+        kind: str,
+        key: str,
+        obj,
+        *,
+        checksum: str,
+        log: ItemLog,
+        created: bool,
+        details: dict | None = None,
+    ) -> None:
         now = timezone.now()
         row, _ = ImportedItem.objects.update_or_create(
-            site=self.index.site, kind=kind, wp_id=key,
+            site=self.index.site,
+            kind=kind,
+            wp_id=key,
             defaults={
                 "object_id": obj.pk if obj is not None else None,
                 "checksum": checksum,
@@ -446,8 +462,9 @@ class WordPressImporter:
             },
         )
         log.touched.add((kind, key))
-        log.mapped[(kind, key)] = Mapped(row.pk, row.object_id, checksum, row.details,
-                                         row.updated_at)
+        log.mapped[(kind, key)] = Mapped(
+            row.pk, row.object_id, checksum, row.details, row.updated_at
+        )
 
     def _section_for(self, item: Item, log: ItemLog) -> tuple[Section, list[str]]:
         """The article's section and the names of its other categories (kept as tags)."""
@@ -487,13 +504,23 @@ class WordPressImporter:
                     name=name, slug=wanted, description=content.plain_text(term.description)
                 )
                 section.save()
-            log.add("categories", "created" if created else "linked",
-                    "" if created else "a section with this name already existed",
-                    label=name)
-            self._remember(Kind.CATEGORY, slug, section, checksum=_digest(astuple(term)),
-                           log=log, created=created)
-            self._redirect_archive(f"category/{self.index.category_path(slug)}",
-                                   section.get_absolute_url(), log)
+            log.add(
+                "categories",
+                "created" if created else "linked",
+                "" if created else "a section with this name already existed",
+                label=name,
+            )
+            self._remember(
+                Kind.CATEGORY,
+                slug,
+                section,
+                checksum=_digest(astuple(term)),
+                log=log,
+                created=created,
+            )
+            self._redirect_archive(
+                f"category/{self.index.category_path(slug)}", section.get_absolute_url(), log
+            )
         self.section_cache[slug] = section
         return section
 
@@ -504,13 +531,24 @@ class WordPressImporter:
             return
         term = self.index.categories.get(slug) or Term("category", slug, name=slug)
         top_name = section.name
-        log.add("categories", "linked",
-                "nested category: merged into its top-level ancestor's section",
-                label=f"{content.plain_text(term.name)} -> {top_name}")
-        self._remember(Kind.CATEGORY, slug, section, checksum=_digest(astuple(term)), log=log,
-                       created=False, details={"merged_into": merged_into})
-        self._redirect_archive(f"category/{self.index.category_path(slug)}",
-                               section.get_absolute_url(), log)
+        log.add(
+            "categories",
+            "linked",
+            "nested category: merged into its top-level ancestor's section",
+            label=f"{content.plain_text(term.name)} -> {top_name}",
+        )
+        self._remember(
+            Kind.CATEGORY,
+            slug,
+            section,
+            checksum=_digest(astuple(term)),
+            log=log,
+            created=False,
+            details={"merged_into": merged_into},
+        )
+        self._redirect_archive(
+            f"category/{self.index.category_path(slug)}", section.get_absolute_url(), log
+        )
 
     def _default_section(self) -> Section:
         if self.default_section is None:
@@ -529,11 +567,15 @@ class WordPressImporter:
         if tag is None:
             name = content.plain_text(term.name)[:100] or unquote(slug)[:100]
             tag, created = self._tag_named(name)
-            log.add("tags", "created" if created else "linked",
-                    "" if created else "same name as a tag Newsroom has (or made from a category)",
-                    label=name)
-            self._remember(Kind.TAG, slug, tag, checksum=_digest(astuple(term)), log=log,
-                           created=created)
+            log.add(
+                "tags",
+                "created" if created else "linked",
+                "" if created else "same name as a tag Newsroom has (or made from a category)",
+                label=name,
+            )
+            self._remember(
+                Kind.TAG, slug, tag, checksum=_digest(astuple(term)), log=log, created=created
+            )
             self._redirect_archive(f"tag/{slug}", tag.get_absolute_url(), log)
         self.tag_cache[slug] = tag
         return tag
@@ -564,10 +606,20 @@ class WordPressImporter:
             if created:
                 author = Author(name=name, slug=slug)
                 author.save()
-            log.add("authors", "created" if created else "linked",
-                    "" if created else "an author with this name already existed", label=name)
-            self._remember(Kind.AUTHOR, login, author, checksum=_digest(astuple(source)), log=log,
-                           created=created)
+            log.add(
+                "authors",
+                "created" if created else "linked",
+                "" if created else "an author with this name already existed",
+                label=name,
+            )
+            self._remember(
+                Kind.AUTHOR,
+                login,
+                author,
+                checksum=_digest(astuple(source)),
+                log=log,
+                created=created,
+            )
             self._redirect_archive(f"author/{make_slug(login)}", author.get_absolute_url(), log)
         self.author_cache[login] = author
         return author
@@ -586,8 +638,9 @@ class WordPressImporter:
             self._skip_comments(item, "its post was skipped")
             return
         if item.wp_id in self.seen_posts:
-            self.summary.add("posts", "skipped", "the same WordPress id twice in the export",
-                             label=label)
+            self.summary.add(
+                "posts", "skipped", "the same WordPress id twice in the export", label=label
+            )
             self._skip_comments(item, "its post was skipped")
             return
         self.seen_posts.add(item.wp_id)
@@ -609,8 +662,10 @@ class WordPressImporter:
         except Exception as exc:  # noqa: BLE001 - one bad item must not stop the others
             if self.raise_errors:
                 raise
-            reason = str(exc) if isinstance(exc, ItemFailed) else (
-                f"could not be saved ({type(exc).__name__}: {str(exc)[:200]})"
+            reason = (
+                str(exc)
+                if isinstance(exc, ItemFailed)
+                else (f"could not be saved ({type(exc).__name__}: {str(exc)[:200]})")
             )
             self.summary.add("posts", "skipped", reason, label=label)
             self._skip_comments(item, "its post was skipped")
@@ -622,24 +677,39 @@ class WordPressImporter:
         self.media_results.update(log.media)
 
     def _checksum(self, item: Item) -> str:
-        return _digest([
-            IMPORTER_VERSION,
-            [item.title, item.link, item.guid, item.pub_date, item.creator, item.content,
-             item.excerpt, item.post_date, item.post_date_gmt, item.post_name, item.status,
-             item.password, item.comment_status, item.is_sticky],
-            item.terms,
-            {key: item.meta.get(key) for key in RELEVANT_META},
-            [astuple(comment) for comment in item.comments],
-            self._media_state(item),
-            self.index.language,
-        ])
+        return _digest(
+            [
+                IMPORTER_VERSION,
+                [
+                    item.title,
+                    item.link,
+                    item.guid,
+                    item.pub_date,
+                    item.creator,
+                    item.content,
+                    item.excerpt,
+                    item.post_date,
+                    item.post_date_gmt,
+                    item.post_name,
+                    item.status,
+                    item.password,
+                    item.comment_status,
+                    item.is_sticky,
+                ],
+                item.terms,
+                {key: item.meta.get(key) for key in RELEVANT_META},
+                [astuple(comment) for comment in item.comments],
+                self._media_state(item),
+                self.index.language,
+            ]
+        )
 
     def _media_state(self, item: Item) -> list:
         """Which of the post's pictures --media-dir has: a new copy of uploads updates posts."""
         if self.media_dir is None:
             return []
         urls = content.image_sources(item.content)
-        if (attachment := self.index.attachments.get(item.first_meta("_thumbnail_id").strip())):
+        if attachment := self.index.attachments.get(item.first_meta("_thumbnail_id").strip()):
             urls.append(attachment.attachment_url)
         state = []
         for url in urls:
@@ -656,9 +726,12 @@ class WordPressImporter:
             if article is None:
                 raise ItemFailed("deleted in Newsroom after an earlier import: not re-created")
             if article.updated_at > mapped.updated_at + timedelta(seconds=1):
-                log.add("posts", "skipped",
-                        "edited in Newsroom since the last import: kept as edited",
-                        label=_label(item))
+                log.add(
+                    "posts",
+                    "skipped",
+                    "edited in Newsroom since the last import: kept as edited",
+                    label=_label(item),
+                )
                 self._comments(item, article, log)
                 return
         created = article is None
@@ -681,8 +754,13 @@ class WordPressImporter:
         if why:
             reasons.append(why)
         article.status, article.published_at = status, published_at
-        shown = "scheduled" if status == Article.Status.PUBLISHED and published_at and (
-            published_at > timezone.now()) else status
+        shown = (
+            "scheduled"
+            if status == Article.Status.PUBLISHED
+            and published_at
+            and (published_at > timezone.now())
+            else status
+        )
         note(f"WordPress status {item.status or '(none)'}: {shown}")
 
         base = make_slug(unquote(item.post_name) or title, max_length=ARTICLE_SLUG_LENGTH)
@@ -714,8 +792,11 @@ class WordPressImporter:
             if list(article.bylines.values_list("author_id", flat=True)) != [author.pk]:
                 article.bylines.all().delete()
                 ArticleAuthor.objects.create(article=article, author=author, position=0)
-        tags = [self._tag_for(slug, log) for domain, slug, _ in item.terms
-                if domain == "post_tag" and slug]
+        tags = [
+            self._tag_for(slug, log)
+            for domain, slug, _ in item.terms
+            if domain == "post_tag" and slug
+        ]
         tags += [self._category_tag(name[:100]) for name in category_names]
         if category_names:
             note("its other categories were kept as tags")
@@ -724,8 +805,7 @@ class WordPressImporter:
             article.tags.set(list(wanted.values()))
 
         self._redirects(self._legacy_paths(item), article, log)
-        self._remember(Kind.POST, item.wp_id, article, checksum=checksum, log=log,
-                       created=True)
+        self._remember(Kind.POST, item.wp_id, article, checksum=checksum, log=log, created=True)
         outcome = "created" if created else "updated"
         if not reasons:
             log.add("posts", outcome)
@@ -755,7 +835,8 @@ class WordPressImporter:
     def _free_slug(self, base: str, pk: int | None) -> str:
         taken = set(
             Article.objects.filter(Q(slug=base) | Q(slug__startswith=f"{base}-"))
-            .exclude(pk=pk).values_list("slug", flat=True)
+            .exclude(pk=pk)
+            .values_list("slug", flat=True)
         )
         candidate, n = base, 1
         while candidate in taken:
@@ -791,14 +872,28 @@ class WordPressImporter:
             return done("skipped", "not a picture: Newsroom keeps pictures only, link kept", None)
         if self.media_dir is None:
             reason = "no --media-dir given: link kept"
-            self._remember(Kind.MEDIA, relative, None, checksum="no-media-dir", log=log,
-                           created=False, details={"reason": reason})
+            self._remember(
+                Kind.MEDIA,
+                relative,
+                None,
+                checksum="no-media-dir",
+                log=log,
+                created=False,
+                details={"reason": reason},
+            )
             return done("skipped", reason, None)
         path = self._media_file(relative)
         mapped = self._mapped(Kind.MEDIA, relative, log)
         if path is None:
-            self._remember(Kind.MEDIA, relative, None, checksum="missing", log=log, created=False,
-                           details={"reason": "not found in --media-dir: link kept"})
+            self._remember(
+                Kind.MEDIA,
+                relative,
+                None,
+                checksum="missing",
+                log=log,
+                created=False,
+                details={"reason": "not found in --media-dir: link kept"},
+            )
             return done("skipped", "not found in --media-dir: link kept", None)
         checksum = _digest([relative, path.stat().st_size])
         stored = (mapped.details.get("name") if mapped else None) or None
@@ -809,8 +904,15 @@ class WordPressImporter:
                 clean = prepare_upload(File(handle, name=path.name))
         except ImageRejected as exc:
             reason = f"refused by the picture checks ({exc}): link kept"
-            self._remember(Kind.MEDIA, relative, None, checksum=checksum, log=log, created=False,
-                           details={"reason": reason})
+            self._remember(
+                Kind.MEDIA,
+                relative,
+                None,
+                checksum=checksum,
+                log=log,
+                created=False,
+                details={"reason": reason},
+            )
             return done("skipped", reason, None)
         folder = PurePosixPath("articles/wordpress") / make_slug(self.index.site, max_length=60)
         name = str(folder / PurePosixPath(relative).parent / clean.name)
@@ -819,8 +921,15 @@ class WordPressImporter:
         if default_storage.exists(name):
             default_storage.delete(name)
         name = default_storage.save(name, clean)
-        self._remember(Kind.MEDIA, relative, None, checksum=checksum, log=log, created=True,
-                       details={"name": name})
+        self._remember(
+            Kind.MEDIA,
+            relative,
+            None,
+            checksum=checksum,
+            log=log,
+            created=True,
+            details={"name": name},
+        )
         return done("updated" if stored else "created", "", name)
 
     def _body_picture(self, url: str, log: ItemLog) -> str | None:
@@ -916,8 +1025,9 @@ class WordPressImporter:
     def _skip_comments(self, item: Item, reason: str) -> None:
         for comment in item.comments:
             kind = "pingbacks" if comment.type in PING_TYPES else "comments"
-            self.summary.add(kind, "skipped", reason if kind == "comments" else
-                             f"{comment.type}: not imported")
+            self.summary.add(
+                kind, "skipped", reason if kind == "comments" else f"{comment.type}: not imported"
+            )
 
     def _tally_unchanged_comments(self, item: Item) -> None:
         seen: set[str] = set()
@@ -973,8 +1083,15 @@ class WordPressImporter:
         for wp_id in wanted:
             ensure(wp_id)
 
-    def _comment(self, source: WPComment, parent: NewsroomComment | None, article: Article,
-                 row: ImportedItem | None, existing: dict, log: ItemLog) -> NewsroomComment | None:
+    def _comment(
+        self,
+        source: WPComment,
+        parent: NewsroomComment | None,
+        article: Article,
+        row: ImportedItem | None,
+        existing: dict,
+        log: ItemLog,
+    ) -> NewsroomComment | None:
         checksum = _digest([IMPORTER_VERSION, astuple(source), parent.pk if parent else None])
         comment = existing.get(row.object_id) if row else None
         if row is not None and comment is None:
@@ -990,8 +1107,11 @@ class WordPressImporter:
         if parent is not None and parent.depth + 1 >= max_depth:
             while parent is not None and parent.depth + 1 >= max_depth:
                 parent = parent.parent
-            log.note("comments", f"reply nested deeper than the site's {max_depth} levels: "
-                                 "attached to the deepest level shown")
+            log.note(
+                "comments",
+                f"reply nested deeper than the site's {max_depth} levels: "
+                "attached to the deepest level shown",
+            )
         created = comment is None
         comment = comment or NewsroomComment(article=article)
         comment.parent = parent
@@ -1001,7 +1121,8 @@ class WordPressImporter:
         comment.website = _valid_url(source.url)
         comment.text = content.comment_text(source.content)
         moderated_here = (
-            row is not None and comment.moderated_at is not None
+            row is not None
+            and comment.moderated_at is not None
             and comment.moderated_at > row.updated_at
         )
         if not moderated_here:
@@ -1010,9 +1131,7 @@ class WordPressImporter:
                 status = NewsroomComment.Status.PENDING
                 log.note("comments", f"unknown status {source.approved!r}: imported as pending")
             comment.status = status
-        when = (
-            parse_wp_date(source.date_gmt, utc=True) or parse_wp_date(source.date, utc=False)
-        )
+        when = parse_wp_date(source.date_gmt, utc=True) or parse_wp_date(source.date, utc=False)
         if when is None:
             when = article.published_at or timezone.now()
             log.note("comments", "no valid date: dated like its article")
@@ -1021,11 +1140,22 @@ class WordPressImporter:
         comment.created_at = when
         now = timezone.now()
         ImportedItem.objects.update_or_create(
-            site=self.index.site, kind=Kind.COMMENT, wp_id=source.wp_id,
-            defaults={"object_id": comment.pk, "checksum": checksum, "updated_at": now,
-                      "details": {"post": article.pk}},
-            create_defaults={"object_id": comment.pk, "checksum": checksum, "updated_at": now,
-                             "imported_at": now, "details": {"post": article.pk}},
+            site=self.index.site,
+            kind=Kind.COMMENT,
+            wp_id=source.wp_id,
+            defaults={
+                "object_id": comment.pk,
+                "checksum": checksum,
+                "updated_at": now,
+                "details": {"post": article.pk},
+            },
+            create_defaults={
+                "object_id": comment.pk,
+                "checksum": checksum,
+                "updated_at": now,
+                "imported_at": now,
+                "details": {"post": article.pk},
+            },
         )
         log.add("comments", "created" if created else "updated")
         return comment
@@ -1038,7 +1168,8 @@ class WordPressImporter:
             if (Kind.CATEGORY, slug) not in self.touched:
                 reason = (
                     "not any imported post's first category: kept as a tag on its posts"
-                    if slug in index.category_tags else "no imported post is filed in it"
+                    if slug in index.category_tags
+                    else "no imported post is filed in it"
                 )
                 self.summary.add("categories", "skipped", reason)
         for slug in index.tags:
@@ -1058,9 +1189,9 @@ class WordPressImporter:
                 continue
             counted.add(relative)
             self.summary.add("attachments", *self._media_outcome(relative), label=relative)
-        extra = {
-            relative for (kind, relative) in self.mapped if kind == Kind.MEDIA
-        } | set(self.media_results)
+        extra = {relative for (kind, relative) in self.mapped if kind == Kind.MEDIA} | set(
+            self.media_results
+        )
         for relative in sorted(extra - counted):
             self.summary.add("pictures", *self._media_outcome(relative), label=relative)
 

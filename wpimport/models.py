@@ -53,15 +53,23 @@ class LegacyAddress(models.Model):
     """
 
     path = models.CharField(
-        _("old address"), max_length=500, unique=True,
+        _("old address"),
+        max_length=500,
+        unique=True,
         help_text=_("A path of the old site, e.g. /2019/05/14/a-title/ or /?p=123."),
     )
     article = models.ForeignKey(
-        "articles.Article", verbose_name=_("article"), on_delete=models.CASCADE,
-        null=True, blank=True, related_name="+",
+        "articles.Article",
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     target = models.CharField(
-        _("other target"), max_length=300, blank=True,
+        _("other target"),
+        max_length=300,
+        blank=True,
         help_text=_("A section, tag or author page, when the old address is not an article."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -79,7 +79,8 @@ class Summary:
         for kind, label in KINDS.items():
             counts = self.counts[kind]
             out.append(
-                f"{label:{width}}  " + "".join(f"{counts[o]:>10}" for o in OUTCOMES)
+                f"{label:{width}}  "
+                + "".join(f"{counts[o]:>10}" for o in OUTCOMES)
                 + f"{sum(counts.values()):>10}"
             )
         details = []
@@ -88,8 +89,10 @@ class Summary:
                 ((o, r, n) for (k, o, r), n in self.reasons.items() if k == kind),
                 key=lambda row: (OUTCOMES.index(row[0]), -row[2], row[1]),
             )
-            notes = sorted(((t, n) for (k, t), n in self.notes.items() if k == kind),
-                           key=lambda row: (-row[1], row[0]))
+            notes = sorted(
+                ((t, n) for (k, t), n in self.notes.items() if k == kind),
+                key=lambda row: (-row[1], row[0]),
+            )
             if not rows and not notes:
                 continue
             details.append(f"{label}:")

@@ -203,9 +203,22 @@ _ITEM_FIELDS = {
     "wp:is_sticky": "is_sticky",
     "wp:attachment_url": "attachment_url",
 }
-_STRIPPED = {"wp_id", "post_type", "link", "guid", "pub_date", "creator", "post_date",
-             "post_date_gmt", "post_name", "status", "parent", "comment_status", "is_sticky",
-             "attachment_url"}
+_STRIPPED = {
+    "wp_id",
+    "post_type",
+    "link",
+    "guid",
+    "pub_date",
+    "creator",
+    "post_date",
+    "post_date_gmt",
+    "post_name",
+    "status",
+    "parent",
+    "comment_status",
+    "is_sticky",
+    "attachment_url",
+}
 
 _COMMENT_FIELDS = {
     "wp:comment_id": "wp_id",
@@ -233,8 +246,11 @@ def _item(element: Element) -> Item:
             seen.add(name)
         elif name == "category":
             item.terms.append(
-                (child.get("domain", "category"), (child.get("nicename") or "").strip(),
-                 _text(child).strip())
+                (
+                    child.get("domain", "category"),
+                    (child.get("nicename") or "").strip(),
+                    _text(child).strip(),
+                )
             )
         elif name == "wp:postmeta":
             c = _children(child)
@@ -274,13 +290,19 @@ class ExportReader:
         channel_element: Element | None = None
         saw_wxr = False
         header = {
-            "title": "title", "link": "link", "language": "language",
-            "wp:wxr_version": "wxr_version", "wp:base_site_url": "base_site_url",
+            "title": "title",
+            "link": "link",
+            "language": "language",
+            "wp:wxr_version": "wxr_version",
+            "wp:base_site_url": "base_site_url",
             "wp:base_blog_url": "base_blog_url",
         }
         parser = iterparse(
-            handle, events=("start", "end"),
-            forbid_dtd=False, forbid_entities=True, forbid_external=True,
+            handle,
+            events=("start", "end"),
+            forbid_dtd=False,
+            forbid_entities=True,
+            forbid_external=True,
         )
         try:
             for event, element in parser:

@@ -47,13 +47,22 @@ def render_form(request, *, article_id, article_url, is_open, reply_to, form=Non
     if form is None and not messages:
         # The common case, on every cached article page: a blank form whose only
         # per-reader parts are two tokens, so the rest is rendered once per process.
-        blank = _blank_form(article_id, article_url, is_open, tuple(reply_to or ()),
-                            translation.get_language())
+        blank = _blank_form(
+            article_id, article_url, is_open, tuple(reply_to or ()), translation.get_language()
+        )
         return blank.replace(_CSRF_SLOT, get_token(request)).replace(
             _STAMP_SLOT, issue_stamp(article_id)
         )
-    return _render(article_id, article_url, is_open, reply_to, form, messages,
-                   csrf_token=get_token(request), stamp=issue_stamp(article_id))
+    return _render(
+        article_id,
+        article_url,
+        is_open,
+        reply_to,
+        form,
+        messages,
+        csrf_token=get_token(request),
+        stamp=issue_stamp(article_id),
+    )
 
 
 _CSRF_SLOT = "nr-csrf-slot-6b1f0c"
@@ -62,8 +71,16 @@ _STAMP_SLOT = "nr-stamp-slot-6b1f0c"
 
 @lru_cache(maxsize=512)
 def _blank_form(article_id, article_url, is_open, reply_to, language) -> str:
-    return _render(article_id, article_url, is_open, reply_to or None, None, [],
-                   csrf_token=_CSRF_SLOT, stamp=_STAMP_SLOT)
+    return _render(
+        article_id,
+        article_url,
+        is_open,
+        reply_to or None,
+        None,
+        [],
+        csrf_token=_CSRF_SLOT,
+        stamp=_STAMP_SLOT,
+    )
 
 
 def _render(article_id, article_url, is_open, reply_to, form, messages, *, csrf_token, stamp):

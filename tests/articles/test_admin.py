@@ -2,8 +2,8 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article, ArticleAuthor, Tag
-from tests.formdata import form_data
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
+from tests.formdata import form_data
 
 MODELS = ["article", "section", "author", "tag"]
 
@@ -59,12 +59,22 @@ def test_author_and_tag_autocomplete_answer(admin_client):
     url = reverse("admin:autocomplete")
     authors = admin_client.get(
         url,
-        {"term": "Cami", "app_label": "articles", "model_name": "articleauthor", "field_name": "author"},
+        {
+            "term": "Cami",
+            "app_label": "articles",
+            "model_name": "articleauthor",
+            "field_name": "author",
+        },
     ).json()
     assert [r["text"] for r in authors["results"]] == ["Camille Dufresne"]
     tags = admin_client.get(
         url,
-        {"term": "Unis", "app_label": "articles", "model_name": "taggedarticle", "field_name": "tag"},
+        {
+            "term": "Unis",
+            "app_label": "articles",
+            "model_name": "taggedarticle",
+            "field_name": "tag",
+        },
     ).json()
     assert [r["text"] for r in tags["results"]] == ["États-Unis"]
 
@@ -76,28 +86,32 @@ def test_editor_creates_an_article_with_bylines_and_tags_in_the_admin(admin_clie
     tag = Tag.objects.create(name="États-Unis")
     add_url = reverse("admin:articles_article_add")
     data = form_data(admin_client.get(add_url).text, "article_form")
-    data.update({
-        "title": "Nouvel article",
-        "slug": "nouvel-article",
-        "standfirst": "Chapô.",
-        "body": "<p>Texte <script>alert(1)</script></p><h2>Intertitre</h2>",
-        "section": section.pk,
-        "status": "published",
-        "published_at_0": "2026-01-02",
-        "published_at_1": "10:00:00",
-        "bylines-TOTAL_FORMS": "2",
-        "bylines-0-author": sara.pk,
-        "bylines-0-position": "0",
-        "bylines-0-role": "reporter",
-        "bylines-0-agency": "AFP",
-        "bylines-1-author": julien.pk,
-        "bylines-1-position": "1",
-        "bylines-1-role": "photographer",
-        "bylines-1-agency": "",
-        "taggedarticle_set-0-tag": tag.pk,
-    })
+    data.update(
+        {
+            "title": "Nouvel article",
+            "slug": "nouvel-article",
+            "standfirst": "Chapô.",
+            "body": "<p>Texte <script>alert(1)</script></p><h2>Intertitre</h2>",
+            "section": section.pk,
+            "status": "published",
+            "published_at_0": "2026-01-02",
+            "published_at_1": "10:00:00",
+            "bylines-TOTAL_FORMS": "2",
+            "bylines-0-author": sara.pk,
+            "bylines-0-position": "0",
+            "bylines-0-role": "reporter",
+            "bylines-0-agency": "AFP",
+            "bylines-1-author": julien.pk,
+            "bylines-1-position": "1",
+            "bylines-1-role": "photographer",
+            "bylines-1-agency": "",
+            "taggedarticle_set-0-tag": tag.pk,
+        }
+    )
     response = admin_client.post(add_url, data)
-    assert response.status_code == 302, response.context["adminform"].errors if response.context else response
+    assert response.status_code == 302, (
+        response.context["adminform"].errors if response.context else response
+    )
     article = Article.objects.get(slug="nouvel-article")
     assert "<script>" not in article.body_html
     assert [b.author for b in ArticleAuthor.objects.filter(article=article)] == [sara, julien]

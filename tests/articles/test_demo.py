@@ -44,7 +44,11 @@ def test_load_demo_builds_the_site_from_every_data_file():
     output = run("load_demo")
 
     assert list(Section.objects.values_list("slug", flat=True)) == [
-        "actualite", "international", "economie", "culture", "sport",
+        "actualite",
+        "international",
+        "economie",
+        "culture",
+        "sport",
     ]
     assert Author.objects.count() == 6
     for author in Author.objects.all():

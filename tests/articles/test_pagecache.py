@@ -2,7 +2,6 @@
 
 import re
 from datetime import timedelta
-
 from unittest import mock
 
 import pytest
@@ -100,7 +99,9 @@ def test_every_change_to_a_public_article_shows_at_once(
 
 def test_homepage_pin_and_tag_changes_empty_the_cache(client, story):
     get(client, "/")
-    HomepagePin.objects.create(slot=1, article=story, pinned_until=timezone.now() + timedelta(hours=1))
+    HomepagePin.objects.create(
+        slot=1, article=story, pinned_until=timezone.now() + timedelta(hours=1)
+    )
     assert get(client, "/")[0]["X-Page-Cache"] == "miss"
     story.tags.add("Ukraine")
     response, _ = get(client, story.get_absolute_url())
@@ -108,7 +109,9 @@ def test_homepage_pin_and_tag_changes_empty_the_cache(client, story):
 
 
 def test_scheduled_article_appears_on_time_on_a_cached_page(client, story, move_time):
-    ArticleFactory(title="Programmé pour bientôt", published_at=timezone.now() + timedelta(minutes=5))
+    ArticleFactory(
+        title="Programmé pour bientôt", published_at=timezone.now() + timedelta(minutes=5)
+    )
     get(client, "/")
     assert get(client, "/")[0]["X-Page-Cache"] == "hit"
     # The cached copy never outlives the next scheduled publication.
@@ -215,9 +218,11 @@ def test_comment_form_on_a_cached_page_is_fresh_for_each_reader_and_works(story,
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
     assert second_reader.cookies.get("csrftoken")
     form = {
-        "csrfmiddlewaretoken": token, "stamp": re.search(
-            r'name="stamp" value="([^"]+)"', page.text).group(1),
-        "name": "Lina", "email": "lina@example.org", "text": "Très utile, merci.",
+        "csrfmiddlewaretoken": token,
+        "stamp": re.search(r'name="stamp" value="([^"]+)"', page.text).group(1),
+        "name": "Lina",
+        "email": "lina@example.org",
+        "text": "Très utile, merci.",
     }
     action = re.search(r'<form method="post" action="([^"]+)"', page.text).group(1)
     # The form is posted at once, faster than a person could: lift the minimum delay.
@@ -232,7 +237,10 @@ def test_approving_a_comment_shows_it_on_the_next_request(client, story, admin_u
     from comments.services import approve_comment
 
     comment = Comment.objects.create(
-        article=story, name="Nour", email="nour@example.org", text="Merci pour ce papier.",
+        article=story,
+        name="Nour",
+        email="nour@example.org",
+        text="Merci pour ce papier.",
         status=Comment.Status.PENDING,
     )
     get(client, story.get_absolute_url())

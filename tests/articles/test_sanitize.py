@@ -38,7 +38,7 @@ HOSTILE = [
     '<base href="https://evil.example/">',
     '<h2 onmouseover="alert(1)">Titre</h2>',
     '<a href="vbscript:msgbox(1)">x</a>',
-    '<img src=x:alert(alt) onerror=eval(src) alt=0>',
+    "<img src=x:alert(alt) onerror=eval(src) alt=0>",
 ]
 
 DANGEROUS = re.compile(
@@ -56,7 +56,9 @@ def test_hostile_html_never_survives(html):
 
 
 def test_links_to_other_sites_get_noopener_and_keep_their_text():
-    cleaned = clean_html('<p>Voir <a href="https://example.org/rapport" title="Rapport">ici</a></p>')
+    cleaned = clean_html(
+        '<p>Voir <a href="https://example.org/rapport" title="Rapport">ici</a></p>'
+    )
     assert cleaned == (
         '<p>Voir <a href="https://example.org/rapport" title="Rapport" rel="noopener">ici</a></p>'
     )

@@ -45,7 +45,9 @@ def world():
 @pytest.mark.django_db
 @pytest.mark.parametrize("kind", list(HIDDEN_STATES))
 def test_hidden_articles_appear_nowhere(client, world, kind):
-    hidden = make_hidden(kind, section=world["section"], tags=["États-Unis"], authors=[world["author"]])
+    hidden = make_hidden(
+        kind, section=world["section"], tags=["États-Unis"], authors=[world["author"]]
+    )
     for url in listing_urls(world["section"], world["tag"], world["author"]):
         response = client.get(url)
         assert response.status_code == 200, url
@@ -188,7 +190,9 @@ def test_homepage_shows_each_article_once(client):
 def test_homepage_leads_with_the_latest_featured_story(client):
     ArticleFactory(title="Une brève récente")
     featured = ArticleFactory(
-        title="Le grand reportage", is_featured=True, published_at=timezone.now() - timedelta(hours=5)
+        title="Le grand reportage",
+        is_featured=True,
+        published_at=timezone.now() - timedelta(hours=5),
     )
     response = client.get(reverse("articles:index"))
     assert response.context["lead"] == featured

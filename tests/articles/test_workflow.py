@@ -1,14 +1,13 @@
 """Roles × actions in the editors' admin, publication checks, lost updates, previews."""
 
-from datetime import timedelta
-
 import time
+from datetime import timedelta
 from unittest import mock
 
 import pytest
-from django.core import signing
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import Group, User
+from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
@@ -189,8 +188,11 @@ def test_contributor_has_no_bulk_publish_or_move(client, people):
 )
 def test_publication_checks_name_each_problem(changes, problem):
     article = ArticleFactory(
-        status=Article.Status.DRAFT, authors=[AuthorFactory()], lead_image=image_file(),
-        lead_image_alt="Une image", lead_image_credit="Photo Newsroom",
+        status=Article.Status.DRAFT,
+        authors=[AuthorFactory()],
+        lead_image=image_file(),
+        lead_image_alt="Une image",
+        lead_image_credit="Photo Newsroom",
     )
     for field, value in changes.items():
         setattr(article, field, value)
@@ -361,9 +363,15 @@ def test_adding_a_correction_in_the_admin_marks_the_article_updated(client, peop
     Article.objects.filter(pk=article.pk).update(updated_at=timezone.now() - timedelta(days=1))
     client_for(client, people["editor"])
     data = form_data(client.get(change_url(article)).text, "article_form")
-    data.update({"corrections-TOTAL_FORMS": "1", "corrections-0-kind": "update",
-                 "corrections-0-text": "Ajout de la réaction du ministère.",
-                 "corrections-0-created_at_0": "2026-11-25", "corrections-0-created_at_1": "10:00"})
+    data.update(
+        {
+            "corrections-TOTAL_FORMS": "1",
+            "corrections-0-kind": "update",
+            "corrections-0-text": "Ajout de la réaction du ministère.",
+            "corrections-0-created_at_0": "2026-11-25",
+            "corrections-0-created_at_1": "10:00",
+        }
+    )
     assert client.post(change_url(article), data).status_code == 302
     article.refresh_from_db()
     assert article.corrections.count() == 1
@@ -374,9 +382,15 @@ def test_adding_a_correction_in_the_admin_marks_the_article_updated(client, peop
 def test_pinned_story_leads_the_homepage_until_its_time(client, move_time):
     old = ArticleFactory(title="Enquête de fond", published_at=timezone.now() - timedelta(days=5))
     ArticleFactory.create_batch(10)
-    HomepagePin.objects.create(slot=1, article=old, pinned_until=timezone.now() + timedelta(hours=1))
-    second = ArticleFactory(title="Analyse épinglée", published_at=timezone.now() - timedelta(days=6))
-    HomepagePin.objects.create(slot=2, article=second, pinned_until=timezone.now() + timedelta(hours=1))
+    HomepagePin.objects.create(
+        slot=1, article=old, pinned_until=timezone.now() + timedelta(hours=1)
+    )
+    second = ArticleFactory(
+        title="Analyse épinglée", published_at=timezone.now() - timedelta(days=6)
+    )
+    HomepagePin.objects.create(
+        slot=2, article=second, pinned_until=timezone.now() + timedelta(hours=1)
+    )
     response = client.get(reverse("articles:index"))
     assert response.context["lead"] == old
     assert response.context["latest"][0] == second

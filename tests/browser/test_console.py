@@ -21,8 +21,9 @@ def collect_errors(page):
 
 def test_reader_pages_log_no_error(live_server, page):
     author = AuthorFactory(name="Sara", slug="sara")
-    article = ArticleFactory(tags=["France"], authors=[author], lead_image=image_file(),
-                             lead_image_alt="Une image")
+    article = ArticleFactory(
+        tags=["France"], authors=[author], lead_image=image_file(), lead_image_alt="Une image"
+    )
     errors = collect_errors(page)
     for url in [
         reverse("articles:index"),

@@ -63,7 +63,8 @@ def test_contributor_writes_editor_schedules_reader_reads(live_server, browser):
     dialog = writer.locator("dialog[open]")
     dialog.locator("input").first.fill("https://example.org/regie/rapport")
     dialog.get_by_role("button").filter(has_text="Update").or_(
-        dialog.locator("button[type=submit]")).first.click()
+        dialog.locator("button[type=submit]")
+    ).first.click()
     writer.locator("input[name=lead_image]").set_input_files(
         {"name": "tram.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes()}
     )

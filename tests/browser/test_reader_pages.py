@@ -12,8 +12,12 @@ def story():
     sara = AuthorFactory(name="Sara", slug="sara")
     for n in range(6):
         ArticleFactory(
-            title=f"Brève numéro {n}", section=section, tags=["France"], authors=[sara],
-            lead_image=image_file(f"b{n}.jpg"), lead_image_alt=f"Illustration de la brève {n}",
+            title=f"Brève numéro {n}",
+            section=section,
+            tags=["France"],
+            authors=[sara],
+            lead_image=image_file(f"b{n}.jpg"),
+            lead_image_alt=f"Illustration de la brève {n}",
         )
     return ArticleFactory(
         title="Cessez‑le‑feu : reprise des négociations",

@@ -38,7 +38,9 @@ def test_escaped_shortcodes_stay_text():
 
 
 def test_audio_and_video_players_become_links():
-    html, notes = convert('[audio mp3="https://x.example/a.mp3"][/audio]\n\n[video src="https://x.example/v.mp4"]')
+    html, notes = convert(
+        '[audio mp3="https://x.example/a.mp3"][/audio]\n\n[video src="https://x.example/v.mp4"]'
+    )
     assert '<a href="https://x.example/a.mp3">' in html
     assert '<a href="https://x.example/v.mp4">' in html
     assert notes == ["[audio] player kept as a link", "[video] player kept as a link"]
@@ -57,7 +59,8 @@ def test_headings_fit_the_editor_levels():
 
 def test_shortcode_attributes():
     assert parse_attrs(' ids="1,2" columns=3 https://x.example/a.mp3') == (
-        {"ids": "1,2", "columns": "3"}, ["https://x.example/a.mp3"]
+        {"ids": "1,2", "columns": "3"},
+        ["https://x.example/a.mp3"],
     )
 
 

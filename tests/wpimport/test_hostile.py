@@ -74,16 +74,20 @@ def test_missing_file_is_refused(tmp_path):
 
 
 def test_item_without_title_gets_one_and_is_reported(run_import):
-    summary = run_import(export(
-        WPPost(1, title=None, slug="le-maire-demissionne"),
-        WPPost(2, title="", slug="", content="Un texte sans titre ni adresse, mais des mots."),
-    ))
+    summary = run_import(
+        export(
+            WPPost(1, title=None, slug="le-maire-demissionne"),
+            WPPost(2, title="", slug="", content="Un texte sans titre ni adresse, mais des mots."),
+        )
+    )
     assert set(Article.objects.values_list("title", flat=True)) == {
-        "Le maire demissionne", "Un texte sans titre ni adresse, mais des mots.",
+        "Le maire demissionne",
+        "Un texte sans titre ni adresse, mais des mots.",
     }
-    assert summary.reasons[
-        ("posts", "created", "no title: one was made from its slug or first words")
-    ] == 2
+    assert (
+        summary.reasons[("posts", "created", "no title: one was made from its slug or first words")]
+        == 2
+    )
 
 
 def test_item_without_title_or_any_text_is_skipped(run_import):
@@ -106,15 +110,22 @@ def test_published_item_without_a_valid_date_becomes_a_draft(run_import, date, d
 
 
 def test_duplicate_slugs_get_a_number_and_both_old_addresses_work(run_import, client):
-    summary = run_import(export(
-        WPPost(1, "Le même titre", slug="meme-titre"),
-        WPPost(2, "Le même titre", slug="meme-titre", date="2024-05-15 10:00:00",
-               date_gmt="2024-05-15 08:00:00"),
-    ))
+    summary = run_import(
+        export(
+            WPPost(1, "Le même titre", slug="meme-titre"),
+            WPPost(
+                2,
+                "Le même titre",
+                slug="meme-titre",
+                date="2024-05-15 10:00:00",
+                date_gmt="2024-05-15 08:00:00",
+            ),
+        )
+    )
     assert sorted(Article.objects.values_list("slug", flat=True)) == ["meme-titre", "meme-titre-2"]
-    assert summary.reasons[
-        ("posts", "created", "its slug was already used: a number was added")
-    ] == 1
+    assert (
+        summary.reasons[("posts", "created", "its slug was already used: a number was added")] == 1
+    )
     assert client.get("/2024/05/15/meme-titre/")["Location"] == "/2024/5/meme-titre-2/"
     assert client.get("/?p=2")["Location"] == "/2024/5/meme-titre-2/"
 
@@ -126,25 +137,45 @@ def test_duplicate_ids_in_one_export_import_once(run_import):
 
 
 def test_comment_whose_parent_is_missing_becomes_top_level(run_import):
-    summary = run_import(export(WPPost(1, comments=[
-        WPComment(10, "Réponse orpheline.", parent=999),
-        WPComment(11, "Boucle A", parent=12),
-        WPComment(12, "Boucle B", parent=11),
-    ])))
+    summary = run_import(
+        export(
+            WPPost(
+                1,
+                comments=[
+                    WPComment(10, "Réponse orpheline.", parent=999),
+                    WPComment(11, "Boucle A", parent=12),
+                    WPComment(12, "Boucle B", parent=11),
+                ],
+            )
+        )
+    )
     orphan = Comment.objects.get(text="Réponse orpheline.")
     assert (orphan.parent, orphan.depth) == (None, 0)
     assert Comment.objects.count() == 3
-    assert summary.notes[
-        ("comments", "its parent is missing: imported as a top-level comment")
-    ] >= 1
+    assert (
+        summary.notes[("comments", "its parent is missing: imported as a top-level comment")] >= 1
+    )
 
 
 def test_comment_with_bad_fields_is_repaired(run_import):
-    run_import(export(WPPost(1, comments=[
-        WPComment(10, "<p>Voir <a href='https://exemple.org/x'>ce lien</a> &amp; merci</p>",
-                  email="pas-une-adresse", url="javascript:alert(1)", date="n'importe",
-                  date_gmt="quoi", author="<b>Anne</b>"),
-    ])))
+    run_import(
+        export(
+            WPPost(
+                1,
+                comments=[
+                    WPComment(
+                        10,
+                        "<p>Voir <a href='https://exemple.org/x'>ce lien</a> &amp; merci</p>",
+                        email="pas-une-adresse",
+                        url="javascript:alert(1)",
+                        date="n'importe",
+                        date_gmt="quoi",
+                        author="<b>Anne</b>",
+                    ),
+                ],
+            )
+        )
+    )
     comment = Comment.objects.get()
     assert comment.text == "Voir ce lien (https://exemple.org/x) & merci"
     assert (comment.email, comment.website, comment.name) == ("", "", "Anne")
@@ -152,11 +183,16 @@ def test_comment_with_bad_fields_is_repaired(run_import):
 
 
 def test_hostile_markup_in_titles_and_bodies_is_neutralised(run_import):
-    run_import(export(WPPost(
-        1, title="<script>alert(1)</script>Titre &amp; sous-titre",
-        content='<p onclick="x()">Texte</p><a href="javascript:alert(1)">lien</a>'
+    run_import(
+        export(
+            WPPost(
+                1,
+                title="<script>alert(1)</script>Titre &amp; sous-titre",
+                content='<p onclick="x()">Texte</p><a href="javascript:alert(1)">lien</a>'
                 '<img src=x onerror="alert(1)">',
-    )))
+            )
+        )
+    )
     article = Article.objects.get()
     assert article.title == "alert(1)Titre & sous-titre"
     assert "onclick" not in article.body_html and "javascript" not in article.body_html
@@ -164,12 +200,14 @@ def test_hostile_markup_in_titles_and_bodies_is_neutralised(run_import):
 
 
 def test_comment_id_reused_on_another_post_does_not_move_the_first(run_import):
-    summary = run_import(export(
-        WPPost(1, comments=[WPComment(10, "Sur le premier.")]),
-        WPPost(2, "Autre", comments=[WPComment(10, "Même identifiant.")]),
-    ))
+    summary = run_import(
+        export(
+            WPPost(1, comments=[WPComment(10, "Sur le premier.")]),
+            WPPost(2, "Autre", comments=[WPComment(10, "Même identifiant.")]),
+        )
+    )
     comment = Comment.objects.get()
     assert (comment.text, comment.article.title) == ("Sur le premier.", "Le tramway arrive")
-    assert summary.reasons[
-        ("comments", "skipped", "its id belongs to a comment of another post")
-    ] == 1
+    assert (
+        summary.reasons[("comments", "skipped", "its id belongs to a comment of another post")] == 1
+    )

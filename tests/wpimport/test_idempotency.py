@@ -16,8 +16,12 @@ def row_counts() -> dict[str, int]:
 
 def first_export():
     return export(
-        WPPost(1, "Le tramway arrive", tags=[("tram", "Tram")],
-               comments=[WPComment(10, "Enfin !"), WPComment(11, "Oui.", parent=10)]),
+        WPPost(
+            1,
+            "Le tramway arrive",
+            tags=[("tram", "Tram")],
+            comments=[WPComment(10, "Enfin !"), WPComment(11, "Oui.", parent=10)],
+        ),
         WPPost(2, "Élections en Europe", categories=[("europe", "Europe")], creator="paul"),
         WPPost(3, "Un brouillon", status="draft"),
         attachment(50, "2024/05/pont.jpg"),
@@ -42,10 +46,18 @@ def test_second_run_creates_and_changes_nothing(run_import):
 def test_newer_export_updates_changed_posts_and_adds_new_ones(run_import):
     run_import(first_export())
     newer = export(
-        WPPost(1, "Le tramway arrive enfin", slug="le-tramway-arrive",
-               content="Texte corrigé.", tags=[("tram", "Tram")],
-               comments=[WPComment(10, "Enfin !"), WPComment(11, "Oui.", parent=10),
-                         WPComment(12, "Nouveau commentaire.")]),
+        WPPost(
+            1,
+            "Le tramway arrive enfin",
+            slug="le-tramway-arrive",
+            content="Texte corrigé.",
+            tags=[("tram", "Tram")],
+            comments=[
+                WPComment(10, "Enfin !"),
+                WPComment(11, "Oui.", parent=10),
+                WPComment(12, "Nouveau commentaire."),
+            ],
+        ),
         WPPost(2, "Élections en Europe", categories=[("europe", "Europe")], creator="paul"),
         WPPost(3, "Un brouillon", status="draft"),
         WPPost(4, "Nouvel article"),
@@ -68,9 +80,12 @@ def test_articles_edited_in_newsroom_are_not_overwritten(run_import, move_time):
     article.title = "Titre retravaillé par la rédaction"
     article.save()
     summary = run_import(export(WPPost(1, "Le tramway arrive", content="Autre texte.")))
-    assert summary.reasons[
-        ("posts", "skipped", "edited in Newsroom since the last import: kept as edited")
-    ] == 1
+    assert (
+        summary.reasons[
+            ("posts", "skipped", "edited in Newsroom since the last import: kept as edited")
+        ]
+        == 1
+    )
     assert Article.objects.get(pk=article.pk).title == "Titre retravaillé par la rédaction"
 
 
@@ -103,9 +118,7 @@ def test_one_failing_item_does_not_stop_the_others(write_export, monkeypatch):
     monkeypatch.setattr(Article, "save", save)
     summary = WordPressImporter(path).run()
     assert summary.counts["posts"] == {"created": 2, "skipped": 1}
-    assert summary.reasons[
-        ("posts", "skipped", "could not be saved (ValueError: disk full)")
-    ] == 1
+    assert summary.reasons[("posts", "skipped", "could not be saved (ValueError: disk full)")] == 1
 
     monkeypatch.setattr(Article, "save", original)
     summary = WordPressImporter(path).run()

@@ -21,18 +21,27 @@ def future(days: int = 10) -> tuple[str, str]:
 def newsroom_export():
     local, gmt = future()
     return export(
-        WPPost(1, "Le tramway arrive", tags=[("tram", "Tram")], comments=[
-            WPComment(10, "Enfin !"),
-            WPComment(11, "Une réponse.", parent=10, date_gmt="2024-05-15 08:00:00"),
-            WPComment(12, "Réponse à la réponse.", parent=11, date_gmt="2024-05-15 09:00:00"),
-            WPComment(13, "En attente.", approved="0"),
-            WPComment(14, "Achetez !", approved="spam"),
-            WPComment(15, "Supprimé.", approved="trash"),
-            WPComment(16, "Ping", type="pingback"),
-            WPComment(17, "Track", type="trackback"),
-        ]),
-        WPPost(2, "Élections en Europe", categories=[("europe", "Europe"), ("ville", "Ville")],
-               creator="paul"),
+        WPPost(
+            1,
+            "Le tramway arrive",
+            tags=[("tram", "Tram")],
+            comments=[
+                WPComment(10, "Enfin !"),
+                WPComment(11, "Une réponse.", parent=10, date_gmt="2024-05-15 08:00:00"),
+                WPComment(12, "Réponse à la réponse.", parent=11, date_gmt="2024-05-15 09:00:00"),
+                WPComment(13, "En attente.", approved="0"),
+                WPComment(14, "Achetez !", approved="spam"),
+                WPComment(15, "Supprimé.", approved="trash"),
+                WPComment(16, "Ping", type="pingback"),
+                WPComment(17, "Track", type="trackback"),
+            ],
+        ),
+        WPPost(
+            2,
+            "Élections en Europe",
+            categories=[("europe", "Europe"), ("ville", "Ville")],
+            creator="paul",
+        ),
         WPPost(3, "Un brouillon", status="draft", date_gmt="0000-00-00 00:00:00"),
         WPPost(4, "En relecture", status="pending"),
         WPPost(5, "Programmé", status="future", date=local, date_gmt=gmt),
@@ -82,9 +91,12 @@ def test_statuses_map_and_only_published_posts_are_public(run_import, client):
 
 def test_password_protected_and_private_posts_are_reported(run_import):
     summary = run_import(newsroom_export())
-    assert summary.reasons[
-        ("posts", "created", "password-protected: imported unpublished, never public")
-    ] == 1
+    assert (
+        summary.reasons[
+            ("posts", "created", "password-protected: imported unpublished, never public")
+        ]
+        == 1
+    )
     assert summary.reasons[("posts", "created", "private: imported unpublished, never public")] == 1
 
 
@@ -93,9 +105,11 @@ def test_comments_keep_threads_statuses_and_dates(run_import):
     article = Article.objects.get(title="Le tramway arrive")
     comments = {c.text: c for c in article.comments.all()}
 
-    first, reply, deeper = comments["Enfin !"], comments["Une réponse."], comments[
-        "Réponse à la réponse."
-    ]
+    first, reply, deeper = (
+        comments["Enfin !"],
+        comments["Une réponse."],
+        comments["Réponse à la réponse."],
+    )
     assert (first.parent, first.depth) == (None, 0)
     assert (reply.parent, reply.depth) == (first, 1)
     # The site shows two levels: a reply to a reply hangs from the deepest one shown.
@@ -107,7 +121,8 @@ def test_comments_keep_threads_statuses_and_dates(run_import):
     thread = load_thread(article)
     assert [c.text for c in thread.comments] == ["Enfin !"]
     assert [c.text for c in thread.comments[0].thread_replies] == [
-        "Une réponse.", "Réponse à la réponse."
+        "Une réponse.",
+        "Réponse à la réponse.",
     ]
 
 
@@ -144,12 +159,12 @@ def test_bodies_are_converted_and_sanitized(run_import):
         "Un paragraphe\navec un retour.\n\nDeuxième.\n\n"
         '[caption id="attachment_5" width="300"]<img src="https://ailleurs.example/a.jpg" '
         'alt="Le pont" width="300" height="200" /> Le pont au matin[/caption]\n\n'
-        "[gallery ids=\"1,2\"]\n\n"
+        '[gallery ids="1,2"]\n\n'
         "https://www.youtube.com/watch?v=abc\n\n"
         "[embed]https://vimeo.com/123[/embed]\n\n"
         '<iframe src="https://maps.example/embed"></iframe>\n\n'
         "<h1>Titre</h1><h4>Petit</h4><script>alert(1)</script>"
-        "[sic] et [poll id=\"3\"]"
+        '[sic] et [poll id="3"]'
     )
     summary = run_import(export(WPPost(1, content=body)))
     html = Article.objects.get().body_html
@@ -211,9 +226,9 @@ def test_pictures_come_from_the_media_dir_and_missing_ones_keep_their_link(run_i
 
 
 def test_without_media_dir_links_are_kept_and_reported(run_import):
-    summary = run_import(export(
-        attachment(50, "2024/05/pont.jpg"), WPPost(1, meta={"_thumbnail_id": "50"})
-    ))
+    summary = run_import(
+        export(attachment(50, "2024/05/pont.jpg"), WPPost(1, meta={"_thumbnail_id": "50"}))
+    )
     assert not Article.objects.get().lead_image
     assert summary.reasons[("attachments", "skipped", "no --media-dir given: link kept")] == 1
     assert summary.notes[("posts", "featured image not imported (no --media-dir given)")] == 1

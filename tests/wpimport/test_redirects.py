@@ -10,13 +10,15 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def imported(run_import):
-    run_import(export(
-        WPPost(1, "Le tramway arrive", tags=[("tram", "Tram")]),
-        WPPost(2, "Un brouillon", status="draft"),
-        WPPost(3, "Ancien titre", slug="nouveau-titre", meta={"_wp_old_slug": "ancien-titre"}),
-        WPPost(4, "Par numéro", link="https://blog.example.org/archives/4"),
-        WPPost(5, "Réservé", password="secret"),
-    ))
+    run_import(
+        export(
+            WPPost(1, "Le tramway arrive", tags=[("tram", "Tram")]),
+            WPPost(2, "Un brouillon", status="draft"),
+            WPPost(3, "Ancien titre", slug="nouveau-titre", meta={"_wp_old_slug": "ancien-titre"}),
+            WPPost(4, "Par numéro", link="https://blog.example.org/archives/4"),
+            WPPost(5, "Réservé", password="secret"),
+        )
+    )
     return {a.title: a for a in Article.objects.all()}
 
 

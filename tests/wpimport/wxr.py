@@ -89,12 +89,15 @@ class WPPost:
         )
         title = "" if self.title is None else f"\n    <title>{escape(self.title)}</title>"
         date = "" if self.date is None else f"\n    <wp:post_date>{self.date}</wp:post_date>"
-        date_gmt = "" if self.date_gmt is None else (
-            f"\n    <wp:post_date_gmt>{self.date_gmt}</wp:post_date_gmt>"
+        date_gmt = (
+            ""
+            if self.date_gmt is None
+            else (f"\n    <wp:post_date_gmt>{self.date_gmt}</wp:post_date_gmt>")
         )
         attachment = (
             f"\n    <wp:attachment_url>{escape(self.attachment_url)}</wp:attachment_url>"
-            if self.attachment_url else ""
+            if self.attachment_url
+            else ""
         )
         comments = "".join(c.xml() for c in self.comments)
         return f"""
@@ -122,8 +125,14 @@ class WPPost:
 def attachment(id: int, path: str, *, alt: str = "", caption: str = "") -> WPPost:
     """An attachment item for `wp-content/uploads/<path>`."""
     return WPPost(
-        id, title=path.rsplit("/", 1)[-1], status="inherit", post_type="attachment",
-        content="", excerpt=caption, categories=[], link=f"{SITE}/?attachment_id={id}",
+        id,
+        title=path.rsplit("/", 1)[-1],
+        status="inherit",
+        post_type="attachment",
+        content="",
+        excerpt=caption,
+        categories=[],
+        link=f"{SITE}/?attachment_id={id}",
         attachment_url=f"{SITE}/wp-content/uploads/{path}",
         meta={"_wp_attached_file": path, **({"_wp_attachment_image_alt": alt} if alt else {})},
     )

@@ -35,7 +35,8 @@ class Progress:
             bar = "#" * int(share * 30)
             self.stream.write(
                 f"\rImporting [{bar:<30}] {done}/{total} items {share:4.0%} "
-                f"{now - self.started:5.0f}s", ending=""
+                f"{now - self.started:5.0f}s",
+                ending="",
             )
             if done == total:
                 self.stream.write("")
@@ -61,7 +62,8 @@ class Command(BaseCommand):
             help="a copy of the site's wp-content/uploads folder, for the pictures",
         )
         parser.add_argument(
-            "--dry-run", action="store_true",
+            "--dry-run",
+            action="store_true",
             help="read and check everything, report what would happen, change nothing",
         )
 
@@ -90,8 +92,9 @@ class Command(BaseCommand):
             self._report(importer, summary, export, elapsed, options)
         if importer.changed_articles and "rebuild_related" in get_commands():
             # Refreshes were paused during the import: one rebuild instead of one per save.
-            call_command("rebuild_related", verbosity=verbosity, stdout=self.stdout,
-                         stderr=self.stderr)
+            call_command(
+                "rebuild_related", verbosity=verbosity, stdout=self.stdout, stderr=self.stderr
+            )
 
     def _report(self, importer, summary, export, elapsed, options) -> None:
         verbosity = options["verbosity"]
