@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test messages demo clean
+.PHONY: run test lint install install-test messages demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ run: messages
 test: $(VENV)/.installed-test
 	$(BIN)/python manage.py compilemessages --ignore=$(VENV) --verbosity 0
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Style: ruff's formatter and linter (configured in pyproject.toml); CI runs it too.
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
