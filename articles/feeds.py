@@ -15,14 +15,13 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import feedgenerator
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from .models import Article, ArticleAuthor, Author, Section, Tag
+from .models import Article, Author, Section, Tag
 from .seo import lead_image
 
 FEED_LENGTH = 30
@@ -105,18 +104,7 @@ class ArticleFeed(Feed):
     def items(self, obj):
         articles = Article.objects.published()
         return (
-            self.filter_articles(articles, obj)
-            .select_related("section")
-            .prefetch_related(
-                Prefetch(
-                    "bylines",
-                    queryset=ArticleAuthor.objects.select_related("author").order_by(
-                        "position", "pk"
-                    ),
-                ),
-                "tags",
-            )
-            .latest_first()[:FEED_LENGTH]
+            self.filter_articles(articles, obj).with_bylines_and_tags().latest_first()[:FEED_LENGTH]
         )
 
     # Items -----------------------------------------------------------------------------
