@@ -4,7 +4,7 @@
 
 The articles are shuffled with a fixed seed and cut in two halves, A and B, written to
 temporary files; `bench/related_quality.py` then runs on each half as a corpus of its own.
-The engine's settings were chosen by looking at A halves only (bench/related_ablations.py);
+The engine's settings were chosen by looking at A halves only (bench/RESULTS.md tells how);
 B halves are the unseen articles. A half has half the neighbours of the full corpus, so its
 figures sit a little below the full corpus's for any method (compare the baseline in
 bench/RESULTS.md).

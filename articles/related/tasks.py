@@ -20,10 +20,16 @@ _paused: ContextVar[bool] = ContextVar("related_refresh_paused", default=False)
 
 @task()
 def refresh_related(article_id: int) -> None:
+    from ..models import Article
+    from ..pagecache import content_changed
     from .store import refresh
 
     try:
         refresh(article_id)
+        # Other articles' "you might also like" lists changed after the save's own commit;
+        # a draft or an article in review is in no list.
+        if Article.objects.filter(pk=article_id).exclude(status__in=["draft", "review"]).exists():
+            content_changed()
     except Exception:
         # The backend keeps the error on the task result; say it where people look, too.
         logger.exception("Refreshing related articles of article %s failed", article_id)

@@ -248,3 +248,16 @@ def test_approving_a_comment_shows_it_on_the_next_request(client, story, admin_u
     approve_comment(comment, moderator=admin_user)
     response, _ = get(client, story.get_absolute_url())
     assert response["X-Page-Cache"] == "miss" and "Merci pour ce papier." in response.text
+
+
+def test_related_refresh_after_a_publish_empties_the_cache_again(story):
+    from articles.pagecache import GENERATION_KEY
+    from articles.related.tasks import refresh_related
+
+    cache.set(GENERATION_KEY, 1, None)
+    refresh_related.call(story.pk)  # what runs after a save's commit
+    assert cache.get(GENERATION_KEY) == 2
+    draft = ArticleFactory(status=Article.Status.DRAFT, section=story.section)
+    cache.set(GENERATION_KEY, 1, None)
+    refresh_related.call(draft.pk)
+    assert cache.get(GENERATION_KEY) == 1  # a draft is in no reader's list
