@@ -101,19 +101,19 @@ def publish_article(
 
 @transaction.atomic
 def unpublish_article(article: Article, *, user: AbstractBaseUser | None) -> Article:
-    article.status = Article.Status.UNPUBLISHED
-    article.updated_by = user
-    article.save()
-    _record(user, _("Unpublished"))
-    return article
+    return _set_status(article, Article.Status.UNPUBLISHED, user, _("Unpublished"))
 
 
 @transaction.atomic
 def submit_for_review(article: Article, *, user: AbstractBaseUser | None) -> Article:
-    article.status = Article.Status.REVIEW
+    return _set_status(article, Article.Status.REVIEW, user, _("Submitted for review"))
+
+
+def _set_status(article: Article, status: str, user, comment: str) -> Article:
+    article.status = status
     article.updated_by = user
     article.save()
-    _record(user, _("Submitted for review"))
+    _record(user, comment)
     return article
 
 
