@@ -164,6 +164,9 @@ class ArticleDetailView(DetailView):
         return article
 
     def get_context_data(self, **kwargs):
+        # No reader's form unless one is being redisplayed: the blank form is then rendered
+        # once per process (comments/templatetags/comment_tags.py).
+        kwargs.setdefault("comment_form", None)
         context = super().get_context_data(**kwargs)
         context["related"] = related_articles(self.object)
         context["current_section_slug"] = self.object.section.slug

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -254,3 +255,17 @@ def test_language_switch_links_to_the_same_page_in_the_other_language(client, wo
     english = client.get("/en" + url)
     assert english.status_code == 200 and '<html lang="en">' in english.text
     assert f'href="{url}" hreflang="fr" lang="fr">Français</a>' in english.text
+
+
+@pytest.mark.django_db
+def test_article_page_reuses_the_blank_comment_form_between_readers(client, world):
+    """Regression: with the page cache off the form was rendered from scratch every time."""
+    from comments.templatetags import comment_tags
+
+    url = world["visible"].get_absolute_url()
+    client.get(url)
+    hits = comment_tags._blank_form.cache_info().hits
+    first, second = client.get(url).content.decode(), client.get(url).content.decode()
+    assert comment_tags._blank_form.cache_info().hits == hits + 2
+    token = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+    assert token.search(first) and token.search(second)
