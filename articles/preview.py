@@ -31,7 +31,7 @@ def render_preview(request: HttpRequest, article: Article, *, shared: bool) -> H
     """The article through the real reader template, marked as a preview, never cached."""
     from .views import ArticleDetailView
 
-    article = Article.objects.for_listing().get(pk=article.pk)
+    article = Article.objects.for_article_page().get(pk=article.pk)
     view = ArticleDetailView(request=request, kwargs={}, object=article)
     context = view.get_context_data(object=article, is_preview=True, shared_preview=shared)
     response = TemplateResponse(request, view.template_name, context)

@@ -38,15 +38,16 @@ class FrontPageView(TemplateView):
             .latest_first()
             .values_list("pk", flat=True)[:1]
         )
-        # Ids only, from the (status, published_at) index: the newest make the top of the
-        # page, and the section blocks are drawn from the same recent window, so no query
-        # ever walks the whole archive.
-        recent = list(visible.latest_first().values_list("pk", flat=True)[:HOME_WINDOW])
-        top = list(
-            visible.filter(pk__in={*pins.values(), *featured, *recent[: HOME_LATEST + 1]})
-            .for_listing()
-            .latest_first()
-        )
+        # From the (status, published_at) index: the newest stories make the top of the page
+        # and the section blocks are drawn from a window of recent ones (a subquery), so no
+        # query ever walks the whole archive.
+        newest = visible.latest_first().values("pk")
+        top_ids = {
+            *pins.values(),
+            *featured,
+            *newest.values_list("pk", flat=True)[: HOME_LATEST + 1],
+        }
+        top = list(visible.filter(pk__in=top_ids).for_listing().without_body().latest_first())
         by_pk = {article.pk: article for article in top}
         lead = (
             by_pk.get(pins.get(HomepagePin.Slot.LEAD))
@@ -63,10 +64,12 @@ class FrontPageView(TemplateView):
         shown = [article.pk for article in top]
         blocks: dict[int, list[Article]] = {}
         for article in (
-            visible.filter(pk__in=set(recent) - set(shown))
+            visible.filter(pk__in=newest[:HOME_WINDOW])
+            .exclude(pk__in=shown)
             .latest_per_section(HOME_PER_SECTION)
             .select_related("section")
             .with_comment_counts()
+            .without_body()
             .order_by("section__position", "section__name", "-published_at", "-pk")
         ):
             blocks.setdefault(article.section_id, []).append(article)
@@ -94,7 +97,7 @@ class ArticleListView(ListView):
 
     def get_queryset(self):
         self.heading_object = self.get_heading_object()
-        visible = Article.objects.published().for_listing().latest_first()
+        visible = Article.objects.published().for_listing().without_body().latest_first()
         return self.filter_articles(visible)
 
     def get_context_data(self, **kwargs):
@@ -151,7 +154,7 @@ class ArticleDetailView(DetailView):
     def get_object(self, queryset=None):
         slug = self.kwargs["slug"]
         visible = Article.objects.published()
-        article = visible.for_listing().filter(slug=slug).first()
+        article = visible.for_article_page().filter(slug=slug).first()
         if article is None:
             old = (
                 ArticleRedirect.objects.filter(old_slug=slug, article__in=visible)

@@ -1,18 +1,24 @@
 from django import template
-from django.core.files.storage import default_storage
+
+from .. import cards
 
 register = template.Library()
 
 
-@register.filter
-def srcset(renditions: list[dict], kind: str) -> str:
-    """`url 480w, url 800w…` for the renditions of one kind ("webp" or "fallback")."""
-    return ", ".join(f"{default_storage.url(r[kind])} {r['width']}w" for r in renditions or [])
+@register.simple_tag
+def article_card(article, **options):
+    """`{% article_card article size="row" level=2 show_image=True … %}` (articles/cards.py)."""
+    return cards.article_card(article, **options)
 
 
-@register.filter
-def largest(renditions: list[dict], kind: str) -> str:
-    return default_storage.url(renditions[-1][kind]) if renditions else ""
+@register.simple_tag
+def byline(bylines):
+    return cards.byline(bylines)
+
+
+@register.simple_tag
+def picture(article, sizes, priority=False, lazy=False, css_class=""):
+    return cards.picture(article, sizes, priority=priority, lazy=lazy, css_class=css_class)
 
 
 @register.simple_tag(takes_context=True)

@@ -269,3 +269,18 @@ def test_article_page_reuses_the_blank_comment_form_between_readers(client, worl
     assert comment_tags._blank_form.cache_info().hits == hits + 2
     token = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
     assert token.search(first) and token.search(second)
+
+
+@pytest.mark.django_db
+def test_cards_count_only_approved_comments(client, world):
+    from comments.models import Comment
+    from tests.comments.factories import CommentFactory
+
+    article = world["visible"]
+    CommentFactory.create_batch(2, article=article)
+    CommentFactory(article=article, status=Comment.Status.PENDING)
+    CommentFactory(article=article, status=Comment.Status.SPAM)
+    for url in (reverse("articles:index"), world["section"].get_absolute_url()):
+        page = client.get(url).content.decode()
+        assert '<span class="comment-count">2 commentaires</span>' in page, url
+    assert "2 commentaires" in client.get(article.get_absolute_url()).content.decode()
