@@ -70,7 +70,54 @@ def fragment(name: str, html: str, **params) -> str:
 
 def content_changed() -> None:
     """Something readers see has changed: drop every cached page once the write commits."""
+    forget_memos()  # this process at once; the others when the generation moves
     transaction.on_commit(_bump_generation)
+
+
+_MEMOS: list[dict] = []
+
+
+def per_generation(function: Callable[[], object]) -> Callable[[], object]:
+    """Keep `function()`'s result in this process until readers' content next changes.
+
+    For small, rarely edited data that every page prints (the section navigation, the
+    comment moderation policy): one cache read instead of a query, never stale, since any
+    change to them bumps the generation (`connect_invalidation`). Off with a dummy cache,
+    which keeps no generation.
+    """
+    memo: dict = {}
+    _MEMOS.append(memo)
+
+    @wraps(function)
+    def wrapped():
+        if not _has_generations():
+            return function()
+        generation = current_generation()
+        if memo.get("generation") != generation:
+            memo.clear()
+            memo.update(generation=generation, value=function())
+        return memo["value"]
+
+    return wrapped
+
+
+def forget_memos() -> None:
+    for memo in _MEMOS:
+        memo.clear()
+
+
+def current_generation() -> int:
+    generation = _cache().get(GENERATION_KEY)
+    if generation is None:
+        _cache().add(GENERATION_KEY, 1, None)
+        generation = _cache().get(GENERATION_KEY, 1)
+    return generation
+
+
+def _has_generations() -> bool:
+    from django.core.cache.backends.dummy import DummyCache
+
+    return not isinstance(_cache(), DummyCache)
 
 
 def _bump_generation() -> None:
@@ -271,6 +318,7 @@ def connect_invalidation() -> None:
         "articles.HomepagePin",
         "articles.PinnedRelated",
         "comments.Comment",
+        "comments.ModerationPolicy",  # opens and closes comment forms on every article
     ]
     for label in labels:
         try:

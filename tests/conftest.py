@@ -23,6 +23,15 @@ def move_time():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_memos():
+    """Tests roll back instead of committing, so no generation bump clears what a previous
+    test's pages kept in memory (the section navigation, the moderation policy)."""
+    from articles.pagecache import forget_memos
+
+    forget_memos()
+
+
+@pytest.fixture(autouse=True)
 def _site_language():
     """Each test starts in the site's language, whatever a previous request activated."""
     from django.conf import settings

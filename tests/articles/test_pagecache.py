@@ -261,3 +261,40 @@ def test_related_refresh_after_a_publish_empties_the_cache_again(story):
     cache.set(GENERATION_KEY, 1, None)
     refresh_related.call(draft.pk)
     assert cache.get(GENERATION_KEY) == 1  # a draft is in no reader's list
+
+
+def test_closing_comments_in_the_policy_shows_on_cached_pages(client, story):
+    """Regression: the moderation policy was not among the changes that empty the cache."""
+    from comments.models import ModerationPolicy
+
+    url = story.get_absolute_url()
+    get(client, url)
+    assert 'id="respond-title"' in get(client, url)[0].text
+    policy = ModerationPolicy.load()
+    policy.close_after_days = 1
+    story.published_at = timezone.now() - timedelta(days=3)
+    Article.objects.filter(pk=story.pk).update(published_at=story.published_at)
+    policy.save()
+    page = get(client, url)[0].text
+    assert 'id="respond-title"' not in page and "comments__closed" in page
+
+
+def test_navigation_is_read_once_per_generation_and_follows_other_processes(client, story):
+    from articles.models import Section
+    from articles.pagecache import _bump_generation
+
+    def navigation():
+        page = get(client, "/")[0].text
+        return re.search(r'<nav class="sections-nav".*?</nav>', page, re.DOTALL).group()
+
+    # Every request renders (no page cache), so only the navigation's own memory is at work.
+    with mock.patch.dict("django.conf.settings.NEWSROOM", {"PAGE_CACHE_SECONDS": 0}):
+        _, first = get(client, story.section.get_absolute_url())
+        _, second = get(client, story.section.get_absolute_url())
+        assert second == first - 1  # the navigation came from memory
+        # Another process renames the section (no signal here) and commits: the
+        # generation moves, and this process reads the navigation again.
+        Section.objects.filter(pk=story.section.pk).update(name="Renommée ailleurs")
+        assert "Renommée ailleurs" not in navigation()
+        _bump_generation()
+        assert "Renommée ailleurs" in navigation()
