@@ -50,6 +50,17 @@ class Comment(models.Model):
         related_name="replies",
     )
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    # The conversation's top-level comment (empty on a top-level comment), kept by save():
+    # a page of comments loads its whole threads in one indexed lookup, at any depth.
+    thread_root = models.ForeignKey(
+        "self",
+        verbose_name=_("conversation"),
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     name = models.CharField(_("name"), max_length=80, blank=True)
     email = models.EmailField(
         _("email"), blank=True, help_text=_("Never shown to readers. Empty once erased.")
@@ -125,6 +136,11 @@ class Comment(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         self.text_html = render_comment_text(self.text)
+        if self.parent_id is None:
+            self.thread_root_id = None
+        elif self.thread_root_id is None or Comment.parent.is_cached(self):
+            # A parent just set (a new reply, an import); otherwise the stored root holds.
+            self.thread_root_id = self.parent.thread_root_id or self.parent_id
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

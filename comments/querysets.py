@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Case, Exists, OuterRef, Q, Value, When
+from django.db.models import Case, Q, Value, When
 
 
 class CommentQuerySet(models.QuerySet):
@@ -17,9 +17,29 @@ class CommentQuerySet(models.QuerySet):
         """Approved comments, and hidden ones a later reply hangs from (shown as tombstones).
 
         A hidden comment whose replies are all hidden too is fetched but pruned by the thread.
+        Replies are looked for among this queryset's own comments (an article's): the subquery
+        stays on the article's index, where a correlated EXISTS beside the OR could make
+        PostgreSQL hash every comment of the site.
         """
-        answered = self.model.objects.filter(parent=OuterRef("pk")).exclude(status="pending")
-        return self.filter(Q(status="approved") | (~Q(status="pending") & Exists(answered)))
+        answered = self.exclude(status="pending").values("parent")
+        return self.filter(Q(status="approved") | (~Q(status="pending") & Q(pk__in=answered)))
+
+    def thread_roots(self) -> CommentQuerySet:
+        """Top-level comments with something to show, oldest first: what comment pages count.
+
+        Approved, or hidden with an approved comment somewhere in their conversation (looked
+        for among this queryset's own comments, as in `visible_in_thread`).
+        """
+        answered = self.filter(status="approved").values("thread_root")
+        return (
+            self.filter(parent=None)
+            .filter(Q(status="approved") | Q(pk__in=answered))
+            .order_by("created_at", "pk")
+        )
+
+    def in_threads(self, roots: models.QuerySet) -> CommentQuerySet:
+        """The comments of the conversations started by `roots` (a queryset of ids)."""
+        return self.filter(Q(pk__in=roots) | Q(thread_root__in=roots))
 
     def for_thread(self) -> CommentQuerySet:
         """Oldest first, without the columns a page never prints (email, IP, raw text)."""

@@ -1,23 +1,72 @@
-"""An article's discussion as a tree, from one query."""
+"""An article's discussion as a tree, one page of conversations at a time, from one query."""
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Count, Q, QuerySet, Subquery
 
 from articles.models import Article
+from articles.pagecache import per_generation
 
 from .models import Comment, ModerationPolicy
+
+# `?commentaires=2` in every language: one address per page, whatever the reader's language.
+PAGE_PARAM = "commentaires"
+# Digits only, no sign and no leading zero (one address per page), and few enough of them
+# for any database's OFFSET.
+_PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
+
+
+def page_number(value: str | None) -> int | None:
+    """The comment page a query parameter asks for: 1 when absent, None when it names none."""
+    if value is None:
+        return 1
+    return int(value) if _PAGE_NUMBER.fullmatch(value) else None
+
+
+def page_url(article_url: str, page: int) -> str:
+    """The address of a comment page; the first is the article's own address."""
+    return f"{article_url}?{PAGE_PARAM}={page}" if page > 1 else article_url
 
 
 @dataclass
 class Thread:
     comments: list[Comment]
-    """Top-level comments; each has `thread_replies` (its shown replies) and `can_reply`."""
+    """This page's top-level comments; each has `thread_replies` (its shown replies) and
+    `can_reply`."""
     count: int
+    """Approved comments of the article, on every page."""
     is_open: bool
     by_id: dict[int, Comment]
+    page: int = 1
+    page_count: int = 1
+    article_url: str = ""
+
+    @property
+    def exists(self) -> bool:
+        """False for a page number past the last page."""
+        return self.page <= self.page_count
+
+    @property
+    def url(self) -> str:
+        return page_url(self.article_url, self.page)
+
+    @property
+    def previous_url(self) -> str | None:
+        return page_url(self.article_url, self.page - 1) if self.page > 1 else None
+
+    @property
+    def next_url(self) -> str | None:
+        return page_url(self.article_url, self.page + 1) if self.page < self.page_count else None
+
+    @property
+    def reply_url(self) -> str:
+        """This page's address ending in `reply=`: a reply link adds the comment's id."""
+        return f"{self.url}{'&' if self.page > 1 else '?'}reply="
 
     def reply_target(self, pk: object) -> Comment | None:
         """The comment a reader may reply to, from an untrusted id (a query parameter)."""
@@ -38,22 +87,68 @@ def _prune(nodes: list[Comment]) -> list[Comment]:
     return kept
 
 
-def load_thread(article: Article) -> Thread:
-    """Approved comments in reply order, tombstones where a hidden comment has replies."""
-    is_open = ModerationPolicy.load().accepts_comments_on(article)
-    max_depth = settings.NEWSROOM_COMMENTS["THREAD_DEPTH"]
-    rows = list(article.comments.visible_in_thread().for_thread())
+@per_generation
+def reader_policy() -> ModerationPolicy:
+    """The policy as article pages apply it, read once per cache generation (saving the
+    policy moves the generation). Posting reads it afresh (services.post_comment)."""
+    return ModerationPolicy.load()
+
+
+def _total(comments: QuerySet) -> Subquery:
+    """How many rows `comments` has, as a scalar subquery (the database runs it once)."""
+    return Subquery(
+        comments.order_by().values("article").annotate(total=Count("pk")).values("total")
+    )
+
+
+def load_thread(article: Article, page: int = 1) -> Thread:
+    """One page of conversations: approved comments in reply order, tombstones where a
+    hidden comment has replies.
+
+    One query for the comments, whatever the page and the size of the discussion: the
+    page's top-level comments are a sliced subquery, their conversations come through
+    `thread_root`, and every row carries the totals the heading and the navigation need.
+    """
+    is_open = reader_policy().accepts_comments_on(article)
+    conf = settings.NEWSROOM_COMMENTS
+    max_depth, per_page = conf["THREAD_DEPTH"], conf["THREADS_PER_PAGE"]
+    roots = article.comments.thread_roots()
+    start = (page - 1) * per_page
+    rows = list(
+        article.comments.visible_in_thread()
+        .in_threads(roots.values("pk")[start : start + per_page])
+        .annotate(root_total=_total(roots), approved_total=_total(article.comments.approved()))
+        .for_thread()
+    )
     by_id = {comment.pk: comment for comment in rows}
-    roots: list[Comment] = []
+    page_roots: list[Comment] = []
     for comment in rows:
         comment.thread_replies = []
         comment.can_reply = is_open and comment.is_approved and comment.depth + 1 < max_depth
     for comment in rows:
         parent = by_id.get(comment.parent_id)
-        (parent.thread_replies if parent else roots).append(comment)
+        # A reply whose parent is not shown (still pending) stands on its own, as before.
+        (parent.thread_replies if parent else page_roots).append(comment)
+    # No row: no comment at all, or a page past the last one (it has no totals to tell).
+    root_total = rows[0].root_total if rows else 0
     return Thread(
-        comments=_prune(roots),
-        count=sum(comment.is_approved for comment in rows),
+        comments=_prune(page_roots),
+        count=rows[0].approved_total if rows else 0,
         is_open=is_open,
         by_id=by_id,
+        page=page,
+        page_count=max(1, math.ceil(root_total / per_page)),
+        article_url=article.get_absolute_url(),
     )
+
+
+def page_of(comment: Comment) -> int:
+    """The comment page that shows `comment`'s conversation (for a shown comment)."""
+    root = comment.thread_root if comment.thread_root_id else comment
+    earlier = (
+        Comment.objects.filter(article_id=comment.article_id)
+        .thread_roots()
+        .filter(Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, pk__lt=root.pk))
+        .count()
+    )
+    return earlier // settings.NEWSROOM_COMMENTS["THREADS_PER_PAGE"] + 1

@@ -3,6 +3,7 @@ from types import SimpleNamespace
 
 from django import template
 from django.contrib.messages import get_messages
+from django.http import Http404
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -12,15 +13,24 @@ from articles.pagecache import fragment
 
 from ..antispam import issue_stamp
 from ..forms import CommentForm
-from ..threads import Thread, load_thread
+from ..threads import PAGE_PARAM, Thread, load_thread, page_number, page_url
 
 register = template.Library()
 
 
-@register.simple_tag
-def comment_thread(article) -> Thread:
-    """The article's shown comments as a tree, in a fixed number of queries."""
-    return load_thread(article)
+@register.simple_tag(takes_context=True)
+def comment_thread(context, article) -> Thread:
+    """The page of the article's shown comments the query string asks for, as a tree, in a
+    fixed number of queries.
+
+    A page number that is not one, or past the last page, makes the article page a 404:
+    each page of comments has one address, and a made-up one costs no extra query.
+    """
+    page = page_number(context.request.GET.get(PAGE_PARAM))
+    thread = load_thread(article, page) if page else None
+    if thread is None or not thread.exists:
+        raise Http404("No such page of comments.")
+    return thread
 
 
 @register.simple_tag(takes_context=True)
@@ -37,18 +47,28 @@ def comment_form(context, article, thread: Thread, form=None):
         "article_url": article.get_absolute_url(),
         "is_open": thread.is_open,
         "reply_to": [reply_to.pk, reply_to.name] if reply_to else None,
+        "page": thread.page,
     }
     return mark_safe(fragment("comment_form", render_form(request, form=form, **params), **params))
 
 
-def render_form(request, *, article_id, article_url, is_open, reply_to, form=None) -> str:
-    """The comment form for one reader; needs no database query."""
+def render_form(request, *, article_id, article_url, is_open, reply_to, page=1, form=None) -> str:
+    """The comment form for one reader; needs no database query.
+
+    `page`, the page of comments it is shown on, brings the reader back there (pages
+    cached before comments had pages carry no `page`).
+    """
     messages = get_messages(request)
     if form is None and not messages:
         # The common case, on every cached article page: a blank form whose only
         # per-reader parts are two tokens, so the rest is rendered once per process.
         blank = _blank_form(
-            article_id, article_url, is_open, tuple(reply_to or ()), translation.get_language()
+            article_id,
+            article_url,
+            is_open,
+            tuple(reply_to or ()),
+            page,
+            translation.get_language(),
         )
         return blank.replace(_CSRF_SLOT, get_token(request)).replace(
             _STAMP_SLOT, issue_stamp(article_id)
@@ -58,6 +78,7 @@ def render_form(request, *, article_id, article_url, is_open, reply_to, form=Non
         article_url,
         is_open,
         reply_to,
+        page,
         form,
         messages,
         csrf_token=get_token(request),
@@ -70,12 +91,13 @@ _STAMP_SLOT = "nr-stamp-slot-6b1f0c"
 
 
 @lru_cache(maxsize=512)
-def _blank_form(article_id, article_url, is_open, reply_to, language) -> str:
+def _blank_form(article_id, article_url, is_open, reply_to, page, language) -> str:
     return _render(
         article_id,
         article_url,
         is_open,
         reply_to or None,
+        page,
         None,
         [],
         csrf_token=_CSRF_SLOT,
@@ -83,7 +105,7 @@ def _blank_form(article_id, article_url, is_open, reply_to, language) -> str:
     )
 
 
-def _render(article_id, article_url, is_open, reply_to, form, messages, *, csrf_token, stamp):
+def _render(article_id, article_url, is_open, reply_to, page, form, messages, *, csrf_token, stamp):
     article = SimpleNamespace(pk=article_id, get_absolute_url=article_url)
     return render_to_string(
         "comments/_comment_form.html",
@@ -91,6 +113,8 @@ def _render(article_id, article_url, is_open, reply_to, form, messages, *, csrf_
             "article": article,
             "form": form or CommentForm(article=article),
             "is_open": is_open,
+            # The query string that keeps the reader on this page of comments.
+            "page_query": page_url("", page),
             "reply_to": SimpleNamespace(pk=reply_to[0], name=reply_to[1]) if reply_to else None,
             "stamp": stamp,
             "csrf_token": csrf_token,

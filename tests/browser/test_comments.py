@@ -99,3 +99,39 @@ def test_form_errors_are_shown_accessibly(live_server, page, axe, article):
     assert form.get_by_role("textbox", name="Commentaire").input_value() == "Mon texte reste là."
     assert form.get_by_label("Nom").get_attribute("aria-invalid") == "true"
     assert axe(page) == []
+
+
+def test_long_discussion_pages_and_a_reply_on_a_later_page(
+    live_server, page, axe, article, settings
+):
+    settings.NEWSROOM_COMMENTS = {**settings.NEWSROOM_COMMENTS, "THREADS_PER_PAGE": 2}
+    for name in ["Alix", "Basile", "Chloé"]:
+        Comment.objects.create(
+            article=article,
+            name=name,
+            email=f"{name.lower()}@example.org",
+            text=f"L’avis de {name}.",
+            status=Comment.Status.APPROVED,
+        )
+    article_url = live_server.url + article.get_absolute_url()
+    page.goto(article_url)
+    pages = page.get_by_role("navigation", name="Pages des commentaires")
+    assert "Page 1 sur 2" in pages.inner_text()
+    assert "L’avis de Chloé." not in page.locator(".comment-list").inner_text()
+    assert axe(page) == []
+
+    pages.get_by_role("link", name="Commentaires suivants").click()
+    page.wait_for_url(f"{article_url}?commentaires=2#comments")
+    assert "L’avis de Chloé." in page.locator(".comment-list").inner_text()
+    assert (
+        page.get_by_role("navigation", name="Pages des commentaires")
+        .get_by_role("link", name="Commentaires précédents")
+        .is_visible()
+    )
+
+    page.get_by_role("link", name="Répondre à Chloé").click()
+    assert page.get_by_role("heading", name="Répondre à Chloé").is_visible()
+    fill_comment(page, "D’accord avec Chloé.")
+    page.wait_for_url(f"{article_url}?commentaires=2#respond")
+    assert Comment.objects.get(text="D’accord avec Chloé.").parent.name == "Chloé"
+    assert axe(page) == []

@@ -114,6 +114,7 @@ def test_comments_keep_threads_statuses_and_dates(run_import):
     assert (reply.parent, reply.depth) == (first, 1)
     # The site shows two levels: a reply to a reply hangs from the deepest one shown.
     assert (deeper.parent, deeper.depth) == (first, 1)
+    assert (first.thread_root, reply.thread_root, deeper.thread_root) == (None, first, first)
     assert reply.created_at == datetime(2024, 5, 15, 8, tzinfo=UTC)
     assert comments["En attente."].status == Comment.Status.PENDING
     assert comments["Achetez !"].status == Comment.Status.SPAM
