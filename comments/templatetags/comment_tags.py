@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 
 from articles.pagecache import fragment
 
+from .. import rendering
 from ..antispam import issue_stamp
 from ..forms import CommentForm
 from ..threads import PAGE_PARAM, Thread, load_thread, page_number, page_url
@@ -31,6 +32,12 @@ def comment_thread(context, article) -> Thread:
     if thread is None or not thread.exists:
         raise Http404("No such page of comments.")
     return thread
+
+
+@register.simple_tag
+def comment_list(thread: Thread):
+    """This page's comments, replies nested (comments/rendering.py)."""
+    return rendering.comment_list(thread.comments, thread.reply_url)
 
 
 @register.simple_tag(takes_context=True)
