@@ -105,21 +105,29 @@ def load_thread(article: Article, page: int = 1) -> Thread:
     """One page of conversations: approved comments in reply order, tombstones where a
     hidden comment has replies.
 
-    One query for the comments, whatever the page and the size of the discussion: the
-    page's top-level comments are a sliced subquery, their conversations come through
+    At most one query for the comments, whatever the page and the size of the discussion:
+    the page's top-level comments are a sliced subquery, their conversations come through
     `thread_root`, and every row carries the totals the heading and the navigation need.
+    None when the article's approved comments are already counted (`with_comment_counts`)
+    and there are none: without an approved comment there is no tombstone to show either.
     """
     is_open = reader_policy().accepts_comments_on(article)
     conf = settings.NEWSROOM_COMMENTS
     max_depth, per_page = conf["THREAD_DEPTH"], conf["THREADS_PER_PAGE"]
-    roots = article.comments.thread_roots()
-    start = (page - 1) * per_page
-    rows = list(
-        article.comments.visible_in_thread()
-        .in_threads(roots.values("pk")[start : start + per_page])
-        .annotate(root_total=_total(roots), approved_total=_total(article.comments.approved()))
-        .for_thread()
-    )
+    counted = getattr(article, "comment_count", None)
+    rows = []
+    if counted != 0:
+        roots = article.comments.thread_roots()
+        start = (page - 1) * per_page
+        totals = {"root_total": _total(roots)}
+        if counted is None:
+            totals["approved_total"] = _total(article.comments.approved())
+        rows = list(
+            article.comments.visible_in_thread()
+            .in_threads(roots.values("pk")[start : start + per_page])
+            .annotate(**totals)
+            .for_thread()
+        )
     by_id = {comment.pk: comment for comment in rows}
     page_roots: list[Comment] = []
     for comment in rows:
@@ -133,7 +141,7 @@ def load_thread(article: Article, page: int = 1) -> Thread:
     root_total = rows[0].root_total if rows else 0
     return Thread(
         comments=_prune(page_roots),
-        count=rows[0].approved_total if rows else 0,
+        count=counted if counted is not None else (rows[0].approved_total if rows else 0),
         is_open=is_open,
         by_id=by_id,
         page=page,
