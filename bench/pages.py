@@ -224,7 +224,20 @@ def generate(count: int) -> None:
             for pk in ids[start : start + batch]
             for rank, other in enumerate([i for i in rng.sample(ids, 6) if i != pk][:5])
         )
-    # The viral story: 500 approved comments in threads; a few comments elsewhere.
+    # A few comments on a thousand recent stories (top-level: bulk is fine without replies).
+    Comment.objects.bulk_create(
+        Comment(
+            article_id=pk,
+            name=f"Lectrice {k}",
+            email=f"c{pk}-{k}@example.org",
+            text=sentence(rng, 30),
+            text_html=f"<p>{sentence(rng, 30)}</p>",
+            status="approved",
+        )
+        for pk in ids[-1001:-1]
+        for k in range(3)
+    )
+    # The viral story: 500 approved comments in threads.
     viral = Article.objects.order_by("-published_at").first()
     parents: list[Comment] = []
     for n in range(500):
@@ -385,9 +398,11 @@ def pick_pages() -> dict[str, str]:
         "from articles.models import Article, Author, Section, Tag\n"
         "viral = Article.objects.annotate(n=Count('comments')).order_by('-n').first()\n"
         "quiet = Article.objects.annotate(n=Count('comments')).filter(n=0).order_by('-pk').first()\n"
+        "few = Article.objects.annotate(n=Count('comments')).filter(n=3).order_by('-pk').first()\n"
         "print(json.dumps({\n"
         "  'homepage': '/', 'article (500 comments)': viral.get_absolute_url(),\n"
         "  'article (0 comments)': quiet.get_absolute_url(),\n"
+        "  'article (3 comments)': few.get_absolute_url(),\n"
         "  'section': Section.objects.first().get_absolute_url(),\n"
         "  'tag': Tag.objects.first().get_absolute_url(),\n"
         "  'author': Author.objects.first().get_absolute_url()}))\n"
