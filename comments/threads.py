@@ -109,9 +109,8 @@ def load_thread(article: Article, page: int = 1) -> Thread:
     the page's top-level comments are a sliced subquery, their conversations come through
     `thread_root`, and every row carries the totals the heading and the navigation need.
     When the article's approved comments are already counted (`with_comment_counts`), a
-    discussion that fits on one page is read with a plain query (that one took about 5 ms
-    of ORM compilation), and one with no approved comment needs none: without an approved
-    comment there is no tombstone to show either.
+    discussion that fits on one page is read with a plain query (the paginated one took
+    about 5 ms of ORM compilation).
     """
     is_open = reader_policy().accepts_comments_on(article)
     conf = settings.NEWSROOM_COMMENTS
@@ -121,8 +120,9 @@ def load_thread(article: Article, page: int = 1) -> Thread:
     root_total = 0
     if counted is not None and counted <= per_page:
         # Every shown conversation starts with an approved comment or has one (a tombstone's
-        # reply), so there are at most `counted` of them: one page, a plain query.
-        if counted and page == 1:
+        # reply), so there are at most `counted` of them: one page, a plain query (run even
+        # when there is none, so that the page's query count never depends on the data).
+        if page == 1:
             rows = list(article.comments.visible_in_thread().for_thread())
             root_total = 1
     else:
