@@ -14,8 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, InMemoryStorage, storages
 from django.utils import formats, timezone
+from django.utils.encoding import filepath_to_uri
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
@@ -29,13 +30,30 @@ CARD_IMAGE_SIZES = {
 }
 
 
+def media_url(name: str) -> str:
+    """`default_storage.url(name)`, without its urljoin() for the local storages.
+
+    A homepage prints about 250 rendition addresses; for storages whose address is their
+    base URL plus the quoted path, that is what this returns. Others (object storage,
+    signed addresses) answer through their own url().
+    """
+    storage = storages["default"]
+    base = getattr(storage, "base_url", None)
+    if isinstance(storage, _LOCAL_STORAGES) and base and base.endswith("/"):
+        return base + filepath_to_uri(name).lstrip("/")
+    return storage.url(name)
+
+
+_LOCAL_STORAGES = (FileSystemStorage, InMemoryStorage)
+
+
 def srcset(renditions: list[dict] | None, kind: str) -> str:
     """`url 480w, url 800w…` for the renditions of one kind ("webp" or "fallback")."""
-    return ", ".join(f"{default_storage.url(r[kind])} {r['width']}w" for r in renditions or [])
+    return ", ".join(f"{media_url(r[kind])} {r['width']}w" for r in renditions or [])
 
 
 def largest(renditions: list[dict] | None, kind: str) -> str:
-    return default_storage.url(renditions[-1][kind]) if renditions else ""
+    return media_url(renditions[-1][kind]) if renditions else ""
 
 
 def picture(
