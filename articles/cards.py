@@ -2,9 +2,9 @@
 
 A homepage prints about forty cards. As a template include a card cost about 0.26 ms
 (Django templates resolve each variable by trial and copy a context per include), which
-made cards the largest single cost of an uncached listing page; built here with
-`format_html` they cost a fifth of that (bench/RESULTS.md, "Page serving"). Every value
-is escaped by `format_html`/`conditional_escape`; nothing from an article is marked safe.
+made cards the largest single cost of an uncached listing page; built here as
+plain strings they cost a tenth of that (bench/RESULTS.md, "Page serving"). Every value
+is escaped (`esc`); nothing from an article is marked safe.
 Templates call them through `{% article_card %}`, `{% byline %}` and `{% picture %}`
 (articles/templatetags/articles_tags.py).
 """
@@ -12,12 +12,12 @@ Templates call them through `{% article_card %}`, `{% byline %}` and `{% picture
 from __future__ import annotations
 
 from collections.abc import Iterable
+from html import escape as html_escape
 from typing import TYPE_CHECKING
 
 from django.core.files.storage import FileSystemStorage, InMemoryStorage, storages
 from django.utils import formats, timezone
 from django.utils.encoding import filepath_to_uri
-from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
@@ -65,27 +65,27 @@ def picture(
     css_class: str = "",
 ) -> SafeString:
     """The lead image as <picture> (WebP, then JPEG), or a plain <img> without renditions."""
-    attributes = format_html(
-        'alt="{}" width="{}" height="{}"{}{} decoding="async"{}',
-        article.lead_image_alt,
-        article.lead_image_width or "",
-        article.lead_image_height or "",
-        mark_safe(' fetchpriority="high"') if priority else "",
-        mark_safe(' loading="lazy"') if lazy else "",
-        format_html(' class="{}"', css_class) if css_class else "",
-    )
+    attributes = [
+        f'alt="{esc(article.lead_image_alt)}"',
+        f'width="{esc(article.lead_image_width or "")}"',
+        f'height="{esc(article.lead_image_height or "")}"',
+    ]
+    if priority:
+        attributes.append('fetchpriority="high"')
+    if lazy:
+        attributes.append('loading="lazy"')
+    attributes.append('decoding="async"')
+    if css_class:
+        attributes.append(f'class="{esc(css_class)}"')
+    attributes = " ".join(attributes)
     renditions = article.lead_image_renditions
     if not renditions:
-        return format_html('<img src="{}" {}>', article.lead_image.url, attributes)
-    return format_html(
-        '<picture>\n  <source type="image/webp" srcset="{}" sizes="{}">\n'
-        '  <img src="{}" srcset="{}" sizes="{}" {}>\n</picture>',
-        srcset(renditions, "webp"),
-        sizes,
-        largest(renditions, "fallback"),
-        srcset(renditions, "fallback"),
-        sizes,
-        attributes,
+        return mark_safe(f'<img src="{esc(article.lead_image.url)}" {attributes}>')
+    sizes = esc(sizes)
+    return mark_safe(
+        f'<picture>\n  <source type="image/webp" srcset="{esc(srcset(renditions, "webp"))}" '
+        f'sizes="{sizes}">\n  <img src="{esc(largest(renditions, "fallback"))}" '
+        f'srcset="{esc(srcset(renditions, "fallback"))}" sizes="{sizes}" {attributes}>\n</picture>'
     )
 
 
@@ -95,31 +95,26 @@ def byline(bylines: Iterable[ArticleAuthor]) -> SafeString:
     if not bylines:
         return SafeString("")
     parts = []
+    last = len(bylines) - 1
     for n, item in enumerate(bylines):
-        part = format_html(
-            '<a href="{}" rel="author">{}</a>', item.author.get_absolute_url(), item.author.name
-        )
+        author = item.author
+        part = f'<a href="{esc(author.get_absolute_url())}" rel="author">{esc(author.name)}</a>'
         if item.role and item.role != "reporter":
-            part += format_html(" ({})", item.get_role_display().lower())
+            part += f" ({esc(item.get_role_display().lower())})"
         if item.agency:
-            part += " " + conditional_escape(gettext("with %(agency)s") % {"agency": item.agency})
-        if n < len(bylines) - 1:
-            part += (
-                " " + conditional_escape(gettext("and")) + " " if n == len(bylines) - 2 else ", "
-            )
+            part += " " + esc(gettext("with %(agency)s") % {"agency": item.agency})
+        if n < last:
+            part += f" {esc(gettext('and'))} " if n == last - 1 else ", "
         parts.append(part)
-    return format_html(
-        '<span class="byline">{} {}</span>', gettext("by"), mark_safe("".join(parts))
-    )
+    return mark_safe(f'<span class="byline">{esc(gettext("by"))} {"".join(parts)}</span>')
 
 
 def published_time(article: Article) -> SafeString:
     when = timezone.localtime(article.published_at)
     # isoformat() is what the "c" date format returns, without parsing a format string.
-    return format_html(
-        '<time datetime="{}">{}</time>',
-        when.isoformat(),
-        formats.date_format(when, "DATETIME_FORMAT"),
+    return mark_safe(
+        f'<time datetime="{esc(when.isoformat())}">'
+        f"{esc(formats.date_format(when, 'DATETIME_FORMAT'))}</time>"
     )
 
 
@@ -139,7 +134,7 @@ def article_card(
     lazy: bool = False,
 ) -> SafeString:
     """One story in a listing: picture, section, linked headline, standfirst, byline, date."""
-    html = [format_html('<article class="card{}">', f" card--{size}" if size else "")]
+    html = [f'<article class="card{f" card--{esc(size)}" if size else ""}">']
     if show_image and article.lead_image:
         sizes = CARD_IMAGE_SIZES.get(size, CARD_IMAGE_SIZES[None])
         html.append(
@@ -155,27 +150,27 @@ def article_card(
     if show_section:
         section = article.section
         html.append(
-            format_html(
-                '<p class="kicker"><a href="{}">{}</a></p>',
-                section.get_absolute_url(),
-                section.name,
-            )
+            f'<p class="kicker"><a href="{esc(section.get_absolute_url())}">'
+            f"{esc(section.name)}</a></p>"
         )
+    level = int(level)
     html.append(
-        format_html(
-            '<h{0} class="card__title"><a href="{1}">{2}</a></h{0}>',
-            int(level),
-            article.get_absolute_url(),
-            article.title,
-        )
+        f'<h{level} class="card__title"><a href="{esc(article.get_absolute_url())}">'
+        f"{esc(article.title)}</a></h{level}>"
     )
     if show_standfirst and article.standfirst:
-        html.append(format_html('<p class="card__standfirst">{}</p>', article.standfirst))
+        html.append(f'<p class="card__standfirst">{esc(article.standfirst)}</p>')
     html.append('<p class="meta">')
     if show_byline and (names := byline(article.bylines.all())):
         html.append(names + " · ")
     html.append(published_time(article))
     if count := getattr(article, "comment_count", 0):
-        html.append(format_html(' · <span class="comment-count">{}</span>', comment_count(count)))
+        html.append(f' · <span class="comment-count">{esc(comment_count(count))}</span>')
     html.append("</p></div></article>")
     return mark_safe("".join(html))
+
+
+def esc(value: object) -> str:
+    """`django.utils.html.escape` without its lazy-string wrapper: called ~20 times a card,
+    always on plain values here."""
+    return html_escape(str(value))
