@@ -104,9 +104,11 @@ def byline(bylines: Iterable[ArticleAuthor]) -> SafeString:
         if item.agency:
             part += " " + esc(gettext("with %(agency)s") % {"agency": item.agency})
         if n < last:
-            part += f" {esc(gettext('and'))} " if n == last - 1 else ", "
+            # gettext() outside f-strings: makemessages does not see calls inside them.
+            part += " " + esc(gettext("and")) + " " if n == last - 1 else ", "
         parts.append(part)
-    return mark_safe(f'<span class="byline">{esc(gettext("by"))} {"".join(parts)}</span>')
+    by = esc(gettext("by"))
+    return mark_safe(f'<span class="byline">{by} {"".join(parts)}</span>')
 
 
 def published_time(article: Article) -> SafeString:

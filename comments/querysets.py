@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, Count, F, Q, Value, When, Window
+from django.db.models.functions import Coalesce, RowNumber
 
 
 class CommentQuerySet(models.QuerySet):
@@ -40,6 +41,24 @@ class CommentQuerySet(models.QuerySet):
     def in_threads(self, roots: models.QuerySet) -> CommentQuerySet:
         """The comments of the conversations started by `roots` (a queryset of ids)."""
         return self.filter(Q(pk__in=roots) | Q(thread_root__in=roots))
+
+    def capped_conversations(self, replies: int) -> CommentQuerySet:
+        """This queryset's first `1 + replies` comments of each conversation, oldest first
+        (a parent comes before its replies), each with `conversation_size`: how many of the
+        conversation's comments this queryset has.
+
+        Window functions over this queryset's own rows: still one query, which the database
+        wraps to filter on the rank.
+        """
+        conversation = Coalesce("thread_root", "pk")
+        return self.annotate(
+            conversation_rank=Window(
+                RowNumber(),
+                partition_by=[conversation],
+                order_by=[F("created_at").asc(), F("pk").asc()],
+            ),
+            conversation_size=Window(Count("pk"), partition_by=[conversation]),
+        ).filter(conversation_rank__lte=1 + replies)
 
     def for_thread(self) -> CommentQuerySet:
         """Oldest first, without the columns a page never prints (email, IP, raw text)."""

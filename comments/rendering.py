@@ -14,14 +14,18 @@ from typing import TYPE_CHECKING
 from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 if TYPE_CHECKING:
     from .models import Comment
 
 
-def comment_list(comments: Iterable[Comment], reply_url: str) -> SafeString:
-    """`<li>` items of a thread's comments, replies nested, for an `<ol class="comment-list">`."""
+def comment_list(comments: Iterable[Comment], reply_url: str, more_url: str = "") -> SafeString:
+    """`<li>` items of a thread's comments, replies nested, for an `<ol class="comment-list">`.
+
+    A conversation with replies left out (`more_replies`) ends with a link to all of them:
+    `more_url` and the conversation's id.
+    """
     anonymous = gettext("Anonymous")
     labels = {
         "reply": gettext("Reply"),
@@ -31,6 +35,23 @@ def comment_list(comments: Iterable[Comment], reply_url: str) -> SafeString:
     html: list[str] = []
     for comment in comments:
         _comment(html, comment, reply_url, anonymous, labels)
+        if getattr(comment, "more_replies", 0):
+            conversation = comment.thread_root_id or comment.pk
+            html.insert(
+                len(html) - 1,  # inside the conversation's `<li>`, after its replies
+                format_html(
+                    '<p class="comment__more"><a href="{}{}#comment-{}">{}</a></p>',
+                    more_url,
+                    conversation,
+                    conversation,
+                    ngettext(
+                        "Show %(count)s more reply",
+                        "Show %(count)s more replies",
+                        comment.more_replies,
+                    )
+                    % {"count": comment.more_replies},
+                ),
+            )
     return mark_safe("".join(html))
 
 

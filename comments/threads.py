@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -16,9 +17,15 @@ from .models import Comment, ModerationPolicy
 
 # `?commentaires=2` in every language: one address per page, whatever the reader's language.
 PAGE_PARAM = "commentaires"
+# `?conversation=12`: one conversation, all its replies (pages show only the oldest few).
+CONVERSATION_PARAM = "conversation"
+# A bound on a conversation view's size, not a policy: few conversations come near it.
+CONVERSATION_REPLIES = 500
 # Digits only, no sign and no leading zero (one address per page), and few enough of them
 # for any database's OFFSET.
 _PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,5}")
+# The same for comment ids, within a 64-bit integer.
+_COMMENT_ID = re.compile(r"[1-9][0-9]{0,17}")
 
 
 def page_number(value: str | None) -> int | None:
@@ -28,16 +35,33 @@ def page_number(value: str | None) -> int | None:
     return int(value) if _PAGE_NUMBER.fullmatch(value) else None
 
 
+def conversation_id(value: str | None) -> int | None:
+    """The comment id a `conversation` query parameter names, None when it names none."""
+    return int(value) if value is not None and _COMMENT_ID.fullmatch(value) else None
+
+
 def page_url(article_url: str, page: int) -> str:
     """The address of a comment page; the first is the article's own address."""
     return f"{article_url}?{PAGE_PARAM}={page}" if page > 1 else article_url
 
 
+def conversation_url(article_url: str, conversation: int) -> str:
+    """The address of a conversation view (`conversation`: its top-level comment's id)."""
+    return f"{article_url}?{CONVERSATION_PARAM}={conversation}"
+
+
+def thread_url(article_url: str, page: int, conversation: int | None = None) -> str:
+    """The address of a page of comments, or of a conversation view when one is named."""
+    return (
+        conversation_url(article_url, conversation) if conversation else page_url(article_url, page)
+    )
+
+
 @dataclass
 class Thread:
     comments: list[Comment]
-    """This page's top-level comments; each has `thread_replies` (its shown replies) and
-    `can_reply`."""
+    """This page's top-level comments; each has `thread_replies` (its shown replies),
+    `can_reply` and `more_replies` (how many of its conversation's comments are not shown)."""
     count: int
     """Approved comments of the article, on every page."""
     is_open: bool
@@ -45,6 +69,10 @@ class Thread:
     page: int = 1
     page_count: int = 1
     article_url: str = ""
+    conversation: int | None = None
+    """The conversation a conversation view shows; None on pages of comments."""
+    conversation_page: int = 1
+    """The page of comments that shows that conversation."""
 
     @property
     def exists(self) -> bool:
@@ -53,7 +81,7 @@ class Thread:
 
     @property
     def url(self) -> str:
-        return page_url(self.article_url, self.page)
+        return thread_url(self.article_url, self.page, self.conversation)
 
     @property
     def previous_url(self) -> str | None:
@@ -64,9 +92,22 @@ class Thread:
         return page_url(self.article_url, self.page + 1) if self.page < self.page_count else None
 
     @property
+    def back_url(self) -> str | None:
+        """From a conversation view, its place on the page of comments that shows it."""
+        if self.conversation is None:
+            return None
+        return f"{page_url(self.article_url, self.conversation_page)}#comment-{self.conversation}"
+
+    @property
     def reply_url(self) -> str:
         """This page's address ending in `reply=`: a reply link adds the comment's id."""
-        return f"{self.url}{'&' if self.page > 1 else '?'}reply="
+        url = self.url
+        return f"{url}{'&' if '?' in url else '?'}reply="
+
+    @property
+    def more_url(self) -> str:
+        """A conversation view's address without the id: a "more replies" link adds it."""
+        return f"{self.article_url}?{CONVERSATION_PARAM}="
 
     def reply_target(self, pk: object) -> Comment | None:
         """The comment a reader may reply to, from an untrusted id (a query parameter)."""
@@ -103,18 +144,19 @@ def _total(comments: QuerySet) -> Subquery:
 
 def load_thread(article: Article, page: int = 1) -> Thread:
     """One page of conversations: approved comments in reply order, tombstones where a
-    hidden comment has replies.
+    hidden comment has replies, and of each conversation only its oldest replies
+    (`REPLIES_SHOWN`); a link leads to the others (`load_conversation`).
 
     At most one query for the comments, whatever the page and the size of the discussion:
     the page's top-level comments are a sliced subquery, their conversations come through
-    `thread_root`, and every row carries the totals the heading and the navigation need.
-    When the article's approved comments are already counted (`with_comment_counts`), a
-    discussion that fits on one page is read with a plain query (the paginated one took
-    about 5 ms of ORM compilation).
+    `thread_root`, window functions cap each conversation and count what they leave out,
+    and every row carries the totals the heading and the navigation need. When the
+    article's approved comments are already counted (`with_comment_counts`), a discussion
+    that fits on one page is read with a plain query and capped in Python (the paginated
+    query takes about 5 ms of ORM compilation, 8 ms with the window functions).
     """
-    is_open = reader_policy().accepts_comments_on(article)
     conf = settings.NEWSROOM_COMMENTS
-    max_depth, per_page = conf["THREAD_DEPTH"], conf["THREADS_PER_PAGE"]
+    per_page, shown = conf["THREADS_PER_PAGE"], conf["REPLIES_SHOWN"]
     counted = getattr(article, "comment_count", None)
     rows: list[Comment] = []
     root_total = 0
@@ -123,7 +165,9 @@ def load_thread(article: Article, page: int = 1) -> Thread:
         # reply), so there are at most `counted` of them: one page, a plain query (run even
         # when there is none, so that the page's query count never depends on the data).
         if page == 1:
-            rows = list(article.comments.visible_in_thread().for_thread())
+            # Capped here rather than by window functions, which would quadruple the ORM's
+            # work on the query (about 1 ms to 4 ms), for at most a page of rows.
+            rows = _capped(list(article.comments.visible_in_thread().for_thread()), shown)
             root_total = 1
     else:
         roots = article.comments.thread_roots()
@@ -135,25 +179,85 @@ def load_thread(article: Article, page: int = 1) -> Thread:
             article.comments.visible_in_thread()
             .in_threads(roots.values("pk")[start : start + per_page])
             .annotate(**totals)
+            .capped_conversations(shown)
             .for_thread()
         )
         root_total = rows[0].root_total if rows else 0
+    thread = _thread(article, rows, counted)
+    # The link to a conversation's other replies goes after its last top-level comment
+    # (a reply whose parent waits for moderation stands at the top level too).
+    loaded = Counter(_conversation(comment) for comment in rows)
+    last = {_conversation(comment): comment for comment in thread.comments}
+    for conversation, comment in last.items():
+        comment.more_replies = comment.conversation_size - loaded[conversation]
+    thread.page = page
+    thread.page_count = max(1, math.ceil(root_total / per_page))
+    return thread
+
+
+def load_conversation(article: Article, conversation: int) -> Thread | None:
+    """A conversation view: one conversation with all its shown replies (up to
+    `CONVERSATION_REPLIES`), in one query like a page; None when `conversation` is not one
+    of the article's shown conversations (a reply, another article's, hidden, unknown)."""
+    roots = article.comments.thread_roots()
+    started = Subquery(Comment.objects.filter(pk=conversation).order_by().values("created_at"))
+    earlier = roots.filter(Q(created_at__lt=started) | Q(created_at=started, pk__lt=conversation))
+    totals = {"earlier_total": _total(earlier)}
+    counted = getattr(article, "comment_count", None)
+    if counted is None:
+        totals["approved_total"] = _total(article.comments.approved())
+    rows = list(
+        article.comments.visible_in_thread()
+        .in_threads(roots.filter(pk=conversation).values("pk"))
+        .annotate(**totals)
+        .for_thread()[: 1 + CONVERSATION_REPLIES]
+    )
+    if not rows:
+        return None
+    thread = _thread(article, rows, counted)
+    thread.conversation = conversation
+    earlier_total = rows[0].earlier_total or 0  # no earlier conversation: no row, NULL
+    thread.conversation_page = earlier_total // settings.NEWSROOM_COMMENTS["THREADS_PER_PAGE"] + 1
+    return thread
+
+
+def _capped(rows: list[Comment], replies: int) -> list[Comment]:
+    """`CommentQuerySet.capped_conversations` on rows already fetched, oldest first."""
+    sizes = Counter(_conversation(comment) for comment in rows)
+    ranks: Counter[int] = Counter()
+    kept = []
+    for comment in rows:
+        conversation = _conversation(comment)
+        ranks[conversation] += 1
+        if ranks[conversation] <= 1 + replies:
+            comment.conversation_size = sizes[conversation]
+            kept.append(comment)
+    return kept
+
+
+def _conversation(comment: Comment) -> int:
+    return comment.thread_root_id or comment.pk
+
+
+def _thread(article: Article, rows: list[Comment], counted: int | None) -> Thread:
+    """The tree of `rows` (oldest first), with what readers may do with each comment."""
+    is_open = reader_policy().accepts_comments_on(article)
+    max_depth = settings.NEWSROOM_COMMENTS["THREAD_DEPTH"]
     by_id = {comment.pk: comment for comment in rows}
-    page_roots: list[Comment] = []
+    tops: list[Comment] = []
     for comment in rows:
         comment.thread_replies = []
+        comment.more_replies = 0
         comment.can_reply = is_open and comment.is_approved and comment.depth + 1 < max_depth
     for comment in rows:
         parent = by_id.get(comment.parent_id)
         # A reply whose parent is not shown (still pending) stands on its own, as before.
-        (parent.thread_replies if parent else page_roots).append(comment)
+        (parent.thread_replies if parent else tops).append(comment)
     return Thread(
-        comments=_prune(page_roots),
+        comments=_prune(tops),
         count=counted if counted is not None else (rows[0].approved_total if rows else 0),
         is_open=is_open,
         by_id=by_id,
-        page=page,
-        page_count=max(1, math.ceil(root_total / per_page)),
         article_url=article.get_absolute_url(),
     )
 
@@ -168,3 +272,25 @@ def page_of(comment: Comment) -> int:
         .count()
     )
     return earlier // settings.NEWSROOM_COMMENTS["THREADS_PER_PAGE"] + 1
+
+
+def comment_url(comment: Comment, article_url: str, *, sent_from: int | None = None) -> str:
+    """Where readers see a shown comment: its page of comments, or its conversation view
+    for a reply sent from there or beyond the replies a page shows."""
+    conversation = _conversation(comment)
+    if comment.thread_root_id:
+        if sent_from == conversation:
+            return conversation_url(article_url, conversation)
+        earlier = (
+            Comment.objects.filter(article_id=comment.article_id)
+            .visible_in_thread()
+            .filter(Q(pk=conversation) | Q(thread_root=conversation))
+            .filter(
+                Q(created_at__lt=comment.created_at)
+                | Q(created_at=comment.created_at, pk__lt=comment.pk)
+            )
+            .count()
+        )
+        if earlier > settings.NEWSROOM_COMMENTS["REPLIES_SHOWN"]:
+            return conversation_url(article_url, conversation)
+    return page_url(article_url, page_of(comment))

@@ -14,7 +14,14 @@ from . import services
 from .antispam import hash_ip, hit_rate_limit
 from .forms import CommentForm
 from .models import Comment
-from .threads import PAGE_PARAM, page_number, page_of, page_url
+from .threads import (
+    CONVERSATION_PARAM,
+    PAGE_PARAM,
+    comment_url,
+    conversation_id,
+    page_number,
+    thread_url,
+)
 
 STATUS_OF_REFUSAL = {"closed": 403}
 
@@ -45,18 +52,20 @@ def too_many(request, article: Article, form: CommentForm, retry_after: int):
 
 
 def received(request, article: Article, comment: Comment | None):
-    """Post/redirect/get: to the comment (on its page of comments) if it is shown, else to
-    a note that it waits, on the page the form was sent from."""
+    """Post/redirect/get: to the comment (on its page of comments, or in its conversation
+    view) if it is shown, else to a note that it waits, on the page the form was sent from."""
     article_url = article.get_absolute_url()
+    conversation = conversation_id(request.GET.get(CONVERSATION_PARAM))
     if comment is not None and comment.is_approved:
         messages.success(request, _("Thank you: your comment is published."))
-        return redirect(f"{page_url(article_url, page_of(comment))}#comment-{comment.pk}")
+        url = comment_url(comment, article_url, sent_from=conversation)
+        return redirect(f"{url}#comment-{comment.pk}")
     # Held, spam and trapped comments get the same answer: robots learn nothing.
     messages.success(
         request, _("Thank you! Your comment will appear once a moderator has approved it.")
     )
     page = page_number(request.GET.get(PAGE_PARAM)) or 1
-    return redirect(f"{page_url(article_url, page)}#respond")
+    return redirect(f"{thread_url(article_url, page, conversation)}#respond")
 
 
 class PostCommentView(View):

@@ -215,6 +215,7 @@ NEWSROOM_COMMENTS = {
     "CLOSE_AFTER_DAYS": 30,  # 0: never
     "THREAD_DEPTH": 2,  # comments and replies
     "THREADS_PER_PAGE": 30,  # top-level comments (with their replies) per page of comments
+    "REPLIES_SHOWN": 3,  # oldest replies per conversation on a page of comments; the rest: a link
     "MAX_LENGTH": 5000,
     "MIN_FORM_SECONDS": 2,  # faster than a person can type: a robot
     "MAX_FORM_SECONDS": 24 * 3600,

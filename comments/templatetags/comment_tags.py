@@ -14,7 +14,16 @@ from articles.pagecache import fragment
 from .. import rendering
 from ..antispam import issue_stamp
 from ..forms import CommentForm
-from ..threads import PAGE_PARAM, Thread, load_thread, page_number, page_url
+from ..threads import (
+    CONVERSATION_PARAM,
+    PAGE_PARAM,
+    Thread,
+    conversation_id,
+    load_conversation,
+    load_thread,
+    page_number,
+    thread_url,
+)
 
 register = template.Library()
 
@@ -25,9 +34,20 @@ def comment_thread(context, article) -> Thread:
     fixed number of queries.
 
     A page number that is not one, or past the last page, makes the article page a 404:
-    each page of comments has one address, and a made-up one costs no extra query.
+    each page of comments has one address, and a made-up one costs no extra query. So does
+    a `conversation` that names none of the article's shown conversations, or comes with a
+    page number.
     """
-    page = page_number(context.request.GET.get(PAGE_PARAM))
+    query = context.request.GET
+    if CONVERSATION_PARAM in query:
+        conversation = conversation_id(query[CONVERSATION_PARAM])
+        thread = None
+        if conversation and PAGE_PARAM not in query:
+            thread = load_conversation(article, conversation)
+        if thread is None:
+            raise Http404("No such conversation.")
+        return thread
+    page = page_number(query.get(PAGE_PARAM))
     thread = load_thread(article, page) if page else None
     if thread is None or not thread.exists:
         raise Http404("No such page of comments.")
@@ -37,7 +57,7 @@ def comment_thread(context, article) -> Thread:
 @register.simple_tag
 def comment_list(thread: Thread):
     """This page's comments, replies nested (comments/rendering.py)."""
-    return rendering.comment_list(thread.comments, thread.reply_url)
+    return rendering.comment_list(thread.comments, thread.reply_url, thread.more_url)
 
 
 @register.simple_tag(takes_context=True)
@@ -55,15 +75,19 @@ def comment_form(context, article, thread: Thread, form=None):
         "is_open": thread.is_open,
         "reply_to": [reply_to.pk, reply_to.name] if reply_to else None,
         "page": thread.page,
+        "conversation": thread.conversation,
     }
     return mark_safe(fragment("comment_form", render_form(request, form=form, **params), **params))
 
 
-def render_form(request, *, article_id, article_url, is_open, reply_to, page=1, form=None) -> str:
+def render_form(
+    request, *, article_id, article_url, is_open, reply_to, page=1, conversation=None, form=None
+) -> str:
     """The comment form for one reader; needs no database query.
 
-    `page`, the page of comments it is shown on, brings the reader back there (pages
-    cached before comments had pages carry no `page`).
+    `page`, the page of comments it is shown on, or `conversation`, the conversation view,
+    brings the reader back there (pages cached before comments had pages carry no `page`,
+    before conversation views no `conversation`).
     """
     messages = get_messages(request)
     if form is None and not messages:
@@ -75,6 +99,7 @@ def render_form(request, *, article_id, article_url, is_open, reply_to, page=1, 
             is_open,
             tuple(reply_to or ()),
             page,
+            conversation,
             translation.get_language(),
         )
         return blank.replace(_CSRF_SLOT, get_token(request)).replace(
@@ -86,6 +111,7 @@ def render_form(request, *, article_id, article_url, is_open, reply_to, page=1, 
         is_open,
         reply_to,
         page,
+        conversation,
         form,
         messages,
         csrf_token=get_token(request),
@@ -98,13 +124,14 @@ _STAMP_SLOT = "nr-stamp-slot-6b1f0c"
 
 
 @lru_cache(maxsize=512)
-def _blank_form(article_id, article_url, is_open, reply_to, page, language) -> str:
+def _blank_form(article_id, article_url, is_open, reply_to, page, conversation, language) -> str:
     return _render(
         article_id,
         article_url,
         is_open,
         reply_to or None,
         page,
+        conversation,
         None,
         [],
         csrf_token=_CSRF_SLOT,
@@ -112,7 +139,19 @@ def _blank_form(article_id, article_url, is_open, reply_to, page, language) -> s
     )
 
 
-def _render(article_id, article_url, is_open, reply_to, page, form, messages, *, csrf_token, stamp):
+def _render(
+    article_id,
+    article_url,
+    is_open,
+    reply_to,
+    page,
+    conversation,
+    form,
+    messages,
+    *,
+    csrf_token,
+    stamp,
+):
     article = SimpleNamespace(pk=article_id, get_absolute_url=article_url)
     return render_to_string(
         "comments/_comment_form.html",
@@ -120,8 +159,8 @@ def _render(article_id, article_url, is_open, reply_to, page, form, messages, *,
             "article": article,
             "form": form or CommentForm(article=article),
             "is_open": is_open,
-            # The query string that keeps the reader on this page of comments.
-            "page_query": page_url("", page),
+            # The query string that keeps the reader on this page of comments (or conversation).
+            "page_query": thread_url("", page, conversation),
             "reply_to": SimpleNamespace(pk=reply_to[0], name=reply_to[1]) if reply_to else None,
             "stamp": stamp,
             "csrf_token": csrf_token,

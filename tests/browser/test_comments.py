@@ -135,3 +135,46 @@ def test_long_discussion_pages_and_a_reply_on_a_later_page(
     page.wait_for_url(f"{article_url}?commentaires=2#respond")
     assert Comment.objects.get(text="D’accord avec Chloé.").parent.name == "Chloé"
     assert axe(page) == []
+
+
+def test_a_long_conversation_shows_its_oldest_replies_then_all_of_them(
+    live_server, page, axe, article
+):
+    root = Comment.objects.create(
+        article=article,
+        name="Alix",
+        email="alix@example.org",
+        text="L’avis d’Alix.",
+        status=Comment.Status.APPROVED,
+    )
+    for n in range(6):
+        Comment.objects.create(
+            article=article,
+            parent=root,
+            depth=1,
+            name=f"Lecteur {n}",
+            email=f"l{n}@example.org",
+            text=f"Réponse numéro {n}.",
+            status=Comment.Status.APPROVED,
+        )
+    article_url = live_server.url + article.get_absolute_url()
+    page.goto(article_url)
+    replies = page.locator(f"#comment-{root.pk} .comment-list--replies")
+    assert "Réponse numéro 2." in replies.inner_text()
+    assert "Réponse numéro 3." not in replies.inner_text()
+    assert axe(page) == []
+
+    page.get_by_role("link", name="Voir les 3 autres réponses").click()
+    page.wait_for_url(f"{article_url}?conversation={root.pk}#comment-{root.pk}")
+    assert "Réponse numéro 5." in replies.inner_text()
+    assert axe(page) == []
+
+    page.get_by_role("link", name="Répondre à Alix").click()
+    assert page.get_by_role("heading", name="Répondre à Alix").is_visible()
+    fill_comment(page, "Merci pour ce fil.")
+    page.wait_for_url(f"{article_url}?conversation={root.pk}#respond")
+    assert Comment.objects.get(text="Merci pour ce fil.").parent == root
+
+    page.get_by_role("link", name="Retour aux commentaires").click()
+    page.wait_for_url(f"{article_url}#comment-{root.pk}")
+    assert "Réponse numéro 3." not in replies.inner_text()

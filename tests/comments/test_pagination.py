@@ -289,11 +289,11 @@ def test_comment_form_on_a_cached_later_page_keeps_its_page(
 # The query budget
 
 
-def count_queries(client, article, number=None) -> int:
+def count_queries(client, article, number=None, **params) -> int:
     # Warm first: what the site keeps between requests (the navigation) is not the point.
-    page(client, article, number)
+    page(client, article, number, **params)
     with CaptureQueriesContext(connection) as ctx:
-        response = page(client, article, number)
+        response = page(client, article, number, **params)
     assert response.status_code == 200
     return len(ctx.captured_queries)
 
@@ -304,6 +304,10 @@ def test_article_page_queries_are_the_same_for_any_discussion_and_any_page(clien
         articles[size] = ArticleFactory(tags=["Ville"])
         if size:
             build_discussion(articles[size], size)
+    # A long conversation, capped on its page, whole in its own view.
+    long = Comment.objects.filter(article=articles[200], parent=None).order_by("pk")[5]
+    CommentFactory.create_batch(12, parent=long)
+    first = Comment.objects.filter(article=articles[40], parent=None).order_by("pk")[1]
     counts = {
         "none": count_queries(client, articles[0]),
         "40": count_queries(client, articles[40]),
@@ -311,6 +315,8 @@ def test_article_page_queries_are_the_same_for_any_discussion_and_any_page(clien
         "200, page 2": count_queries(client, articles[200], 2),
         "200, page 3": count_queries(client, articles[200], 3),
         "200, page 4": count_queries(client, articles[200], 4),
+        "40, conversation": count_queries(client, articles[40], conversation=first.pk),
+        "200, conversation": count_queries(client, articles[200], conversation=long.pk),
     }
     assert len(set(counts.values())) == 1, counts
     assert counts["none"] <= 8
