@@ -93,17 +93,20 @@ def per_generation(function: Callable[[], object]) -> Callable[[], object]:
         if not _has_generations():
             return function()
         generation = current_generation()
-        if memo.get("generation") != generation:
-            memo.clear()
-            memo.update(generation=generation, value=function())
-        return memo["value"]
+        # One (generation, value) entry, read and written in single dict operations:
+        # another thread may forget it at any moment (threaded servers).
+        entry = memo.get("entry")
+        if entry is None or entry[0] != generation:
+            entry = (generation, function())
+            memo["entry"] = entry
+        return entry[1]
 
     return wrapped
 
 
 def forget_memos() -> None:
     for memo in _MEMOS:
-        memo.clear()
+        memo.pop("entry", None)
 
 
 def current_generation() -> int:

@@ -298,3 +298,39 @@ def test_navigation_is_read_once_per_generation_and_follows_other_processes(clie
         assert "Renommée ailleurs" not in navigation()
         _bump_generation()
         assert "Renommée ailleurs" in navigation()
+
+
+def test_memo_survives_being_forgotten_by_another_thread():
+    """Regression: a reader thread could find the memo emptied between its check and its
+    read (threaded servers: runserver, gthread workers) and fail with a KeyError."""
+    import sys
+    import threading
+
+    from articles.pagecache import forget_memos, per_generation
+
+    @per_generation
+    def value():
+        return "navigation"
+
+    errors, stop = [], threading.Event()
+
+    def forget():
+        while not stop.is_set():
+            forget_memos()
+
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads take turns as often as they can
+    forgetter = threading.Thread(target=forget)
+    forgetter.start()
+    try:
+        for _ in range(20000):
+            try:
+                assert value() == "navigation"
+            except KeyError as error:
+                errors.append(error)
+                break
+    finally:
+        stop.set()
+        forgetter.join()
+        sys.setswitchinterval(switch)
+    assert not errors
