@@ -14,6 +14,7 @@ served by the same gunicorn (the floor), measured in the same run. Needs wrk
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import re
@@ -337,6 +338,20 @@ def measure(server, pages: dict[str, str], duration: int, connections: int) -> d
     return results
 
 
+def in_django(code: str, *args: str, **extra_env: str) -> str:
+    """Run a Python snippet in the project with the bench settings; its last printed line."""
+    result = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env(DJANGO_SETTINGS_MODULE="newsroom.settings", **extra_env),
+    )
+    if result.returncode:
+        raise SystemExit(result.stderr)
+    return result.stdout.strip().splitlines()[-1]
+
+
 def count_queries(pages: dict[str, str]) -> dict[str, int]:
     """SQL queries per page with the page cache off and nothing in memory, through Django's
     test client."""
@@ -355,17 +370,7 @@ def count_queries(pages: dict[str, str]) -> dict[str, int]:
         "    out[name] = len(ctx.captured_queries)\n"
         "print(json.dumps(out))\n"
     )
-    import json
-
-    result = subprocess.run(
-        [sys.executable, "-c", code, json.dumps(pages)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env=env(DJANGO_SETTINGS_MODULE="newsroom.settings", NEWSROOM_PAGE_CACHE_SECONDS="0"),
-        check=True,
-    )
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return json.loads(in_django(code, json.dumps(pages), NEWSROOM_PAGE_CACHE_SECONDS="0"))
 
 
 def freshness_check() -> str:
@@ -381,16 +386,7 @@ def freshness_check() -> str:
         "print('visible' if 'Dernière minute : le banc d’essai publie' in html else 'STALE')\n"
         "a.delete()\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env=env(DJANGO_SETTINGS_MODULE="newsroom.settings"),
-    )
-    if result.returncode:
-        raise SystemExit(result.stderr)
-    return result.stdout.strip()
+    return in_django(code)
 
 
 def pick_pages() -> dict[str, str]:
@@ -410,17 +406,7 @@ def pick_pages() -> dict[str, str]:
         "  'tag': Tag.objects.first().get_absolute_url(),\n"
         "  'author': Author.objects.first().get_absolute_url()}))\n"
     )
-    import json
-
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env=env(DJANGO_SETTINGS_MODULE="newsroom.settings"),
-        check=True,
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return json.loads(in_django(code))
 
 
 def report(cold: dict, warm: dict, queries: dict, fresh: str, args) -> str:

@@ -49,3 +49,9 @@ def moderator(django_user_model):
         )
     )
     return django_user_model.objects.get(pk=user.pk)  # fresh permission cache
+
+
+@pytest.fixture
+def post_moderation(settings):
+    """Comments shown at once (post-moderation), as some newsrooms choose."""
+    settings.NEWSROOM_COMMENTS = {**settings.NEWSROOM_COMMENTS, "MODERATION": "post"}

@@ -214,11 +214,6 @@ def post_from(client, article, number, **fields):
     return client.post(action, form_data(article, **fields))
 
 
-@pytest.fixture
-def post_moderation(settings):
-    settings.NEWSROOM_COMMENTS = {**settings.NEWSROOM_COMMENTS, "MODERATION": "post"}
-
-
 def test_a_shown_reply_redirects_to_its_conversation_page(
     client, article, conversations, post_moderation
 ):

@@ -256,11 +256,6 @@ def post_from(client, article, *, conversation=None, **fields):
     return client.post(action, form_data(article, **fields))
 
 
-@pytest.fixture
-def post_moderation(settings):
-    settings.NEWSROOM_COMMENTS = {**settings.NEWSROOM_COMMENTS, "MODERATION": "post"}
-
-
 def test_a_reply_left_out_of_its_page_redirects_to_its_conversation(
     client, article, discussion, post_moderation
 ):
