@@ -6,13 +6,13 @@ import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from .images import build_renditions
+from .links import url_for
 from .querysets import ArticleQuerySet, AuthorQuerySet
 from .related.models import RelatedBuild, RelatedPosting, RelatedProfile, RelatedTerm  # noqa: F401
 from .related.tasks import schedule_refresh as schedule_related_refresh
@@ -45,7 +45,7 @@ class Section(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:section", kwargs={"slug": self.slug})
+        return url_for("articles:section", slug=self.slug)
 
 
 class Author(models.Model):
@@ -87,7 +87,7 @@ class Author(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:author", kwargs={"slug": self.slug})
+        return url_for("articles:author", slug=self.slug)
 
 
 class Tag(TagBase):
@@ -111,7 +111,7 @@ class Tag(TagBase):
         return f"{slug}-{i}" if i is not None else slug
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:tag", kwargs={"slug": self.slug})
+        return url_for("articles:tag", slug=self.slug)
 
 
 class TaggedArticle(TaggedItemBase):
@@ -336,7 +336,7 @@ class Article(models.Model):
         schedule_related_refresh(self.pk)  # related articles follow, after the commit
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:detail", kwargs=self.url_kwargs())
+        return url_for("articles:detail", **self.url_kwargs())
 
     def clean(self) -> None:
         if self.status == self.Status.PUBLISHED and self.published_at is None:

@@ -4,8 +4,10 @@
   no session or messages cookie are stored, never a response that sets a cookie.
 - Never stale: every write that can change a reader page bumps one generation number
   (`content_changed()`, after the transaction commits); entries of an older generation
-  are misses. An entry also never outlives the next scheduled publication, so a
-  scheduled article appears on time on pages cached before it.
+  are misses. A request reads the generation once (the middleware keeps it for the rest
+  of the request) unless it writes, which drops the kept value. An entry also never
+  outlives the next scheduled publication, so a scheduled article appears on time on
+  pages cached before it.
 - Per-reader parts of a page (the comment form's CSRF and submission tokens) are
   `fragment()`s: the cached copy keeps a marker and each response renders them afresh.
 - ETag and Last-Modified on pages without per-reader parts, answered with 304.
@@ -17,6 +19,7 @@ import hashlib
 import json
 import re
 from collections.abc import Callable
+from contextvars import ContextVar
 from datetime import datetime
 from functools import wraps
 
@@ -36,6 +39,10 @@ _PERSONAL_COOKIES = {settings.SESSION_COOKIE_NAME, "messages"}
 _SKIPPED_HEADERS = {"set-cookie", "content-length"}
 
 FRAGMENT_RENDERERS: dict[str, Callable[..., str]] = {}
+
+# The generation as this request read it: {} until read, None outside a request (there,
+# every read goes to the cache). Set and reset by PageCacheMiddleware.
+_request_generation: ContextVar[dict | None] = ContextVar("pagecache_generation", default=None)
 
 
 def _cache():
@@ -71,6 +78,7 @@ def fragment(name: str, html: str, **params) -> str:
 def content_changed() -> None:
     """Something readers see has changed: drop every cached page once the write commits."""
     forget_memos()  # this process at once; the others when the generation moves
+    _forget_request_generation()
     transaction.on_commit(_bump_generation)
 
 
@@ -81,9 +89,9 @@ def per_generation(function: Callable[[], object]) -> Callable[[], object]:
     """Keep `function()`'s result in this process until readers' content next changes.
 
     For small, rarely edited data that every page prints (the section navigation, the
-    comment moderation policy): one cache read instead of a query, never stale, since any
-    change to them bumps the generation (`connect_invalidation`). Off with a dummy cache,
-    which keeps no generation.
+    comment moderation policy): one cache read per request instead of a query, never
+    stale, since any change to them bumps the generation (`connect_invalidation`). Off
+    with a dummy cache, which keeps no generation.
     """
     memo: dict = {}
     _MEMOS.append(memo)
@@ -110,11 +118,22 @@ def forget_memos() -> None:
 
 
 def current_generation() -> int:
+    kept = _request_generation.get()
+    if kept is not None and "generation" in kept:
+        return kept["generation"]
     generation = _cache().get(GENERATION_KEY)
     if generation is None:
         _cache().add(GENERATION_KEY, 1, None)
         generation = _cache().get(GENERATION_KEY, 1)
+    if kept is not None:
+        kept["generation"] = generation
     return generation
+
+
+def _forget_request_generation() -> None:
+    kept = _request_generation.get()
+    if kept is not None:
+        kept.pop("generation", None)
 
 
 def _has_generations() -> bool:
@@ -124,6 +143,7 @@ def _has_generations() -> bool:
 
 
 def _bump_generation() -> None:
+    _forget_request_generation()  # the commit may come later in the same request
     cache = _cache()
     try:
         cache.incr(GENERATION_KEY)
@@ -137,6 +157,10 @@ def _generation_and_entry(key: str) -> tuple[int, dict | None]:
     if generation is None:
         _cache().add(GENERATION_KEY, 1, None)
         generation = 1
+    else:
+        kept = _request_generation.get()
+        if kept is not None:
+            kept["generation"] = generation  # the memos of this request need not read it again
     entry = found.get(key)
     # Checked here too, not only by the cache's own expiry: a page listing the next
     # scheduled article must go at that moment, by the site's clock.
@@ -175,6 +199,14 @@ class PageCacheMiddleware:
         self.csrf = CsrfViewMiddleware(get_response)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # Every request, cached or not: the memos (per_generation) read the generation once.
+        token = _request_generation.set({})
+        try:
+            return self._respond(request)
+        finally:
+            _request_generation.reset(token)
+
+    def _respond(self, request: HttpRequest) -> HttpResponse:
         if not self._cacheable_request(request):
             return self.get_response(request)
         key = (

@@ -23,20 +23,52 @@ def picture(article, sizes, priority=False, lazy=False, css_class=""):
 
 @register.simple_tag(takes_context=True)
 def language_versions(context) -> list[dict]:
-    """This page in each of the site's languages: [{code, name, url, is_current}]."""
+    """This page in each of the site's languages: [{code, name, url, is_current}].
+
+    What translate_url(path, code) gives for each code, with the path resolved once rather
+    than once per language (resolving does not depend on `code`, only on the active
+    language, the same for the whole loop) and the links reversed by url_for().
+    """
+    from urllib.parse import unquote, urlsplit, urlunsplit
+
     from django.conf import settings
-    from django.urls import translate_url
-    from django.utils.translation import get_language, get_language_info
+    from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+    from django.utils.translation import get_language, get_language_info, override
+
+    from ..links import url_for
 
     request = context.get("request")
     path = request.get_full_path() if request else "/"
     current = get_language()
-    return [
-        {
-            "code": code,
-            "name": get_language_info(code)["name_local"],
-            "url": translate_url(path, code),
-            "is_current": code == current,
-        }
-        for code, _ in settings.LANGUAGES
-    ]
+    parsed = urlsplit(path)
+    try:
+        match = resolve(unquote(parsed.path))
+    except Resolver404:
+        match = None
+    versions = []
+    for code, _ in settings.LANGUAGES:
+        url = path
+        if match is not None:
+            name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
+            with override(code):
+                try:
+                    reversed_path = (
+                        reverse(name, args=match.args, kwargs=match.kwargs)
+                        if match.args
+                        else url_for(name, **match.kwargs)
+                    )
+                except NoReverseMatch:
+                    pass
+                else:
+                    url = urlunsplit(
+                        (parsed.scheme, parsed.netloc, reversed_path, parsed.query, parsed.fragment)
+                    )
+        versions.append(
+            {
+                "code": code,
+                "name": get_language_info(code)["name_local"],
+                "url": url,
+                "is_current": code == current,
+            }
+        )
+    return versions

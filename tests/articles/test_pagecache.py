@@ -7,6 +7,7 @@ from unittest import mock
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -334,3 +335,106 @@ def test_memo_survives_being_forgotten_by_another_thread():
         forgetter.join()
         sys.setswitchinterval(switch)
     assert not errors
+
+
+@pytest.fixture
+def generation_reads():
+    """How many times the page cache is asked for the generation."""
+    from django.core.cache import caches
+
+    from articles.pagecache import GENERATION_KEY, _cache
+
+    page_cache = _cache()
+    reads, inside_get_many = [], []
+    get, get_many = page_cache.get, page_cache.get_many
+
+    def counting_get(key, *args, **kwargs):
+        if not inside_get_many:  # locmem's get_many() calls get() for each key
+            reads.append(key == GENERATION_KEY)
+        return get(key, *args, **kwargs)
+
+    def counting_get_many(keys, *args, **kwargs):
+        reads.append(GENERATION_KEY in keys)
+        inside_get_many.append(True)
+        try:
+            return get_many(keys, *args, **kwargs)
+        finally:
+            inside_get_many.pop()
+
+    assert caches["default"] is page_cache
+    with (
+        mock.patch.object(page_cache, "get", counting_get),
+        mock.patch.object(page_cache, "get_many", counting_get_many),
+    ):
+        yield lambda: sum(reads)
+
+
+@pytest.mark.parametrize("seconds", [0, 300])
+def test_a_request_reads_the_generation_once(client, story, generation_reads, seconds):
+    with mock.patch.dict("django.conf.settings.NEWSROOM", {"PAGE_CACHE_SECONDS": seconds}):
+        url = story.get_absolute_url()
+        get(client, f"{url}?n=1")  # fills the memos
+        before = generation_reads()
+        response, _ = get(client, f"{url}?n=2")  # a miss: navigation and comment policy
+        assert (
+            response.status_code == 200
+            and "X-Page-Cache" not in response.headers
+            or (response["X-Page-Cache"] == "miss")
+        )
+        assert generation_reads() - before == 1
+        get(client, f"{url}?n=3")
+        assert generation_reads() - before == 2  # and the next request reads it again
+
+
+def test_a_write_during_a_request_shows_in_the_rest_of_it(generation_reads):
+    from django.http import HttpResponse
+
+    from articles.pagecache import PageCacheMiddleware, content_changed, per_generation
+
+    computed = []
+
+    @per_generation
+    def value():
+        computed.append(None)
+        return len(computed)
+
+    def view(request):
+        assert value() == 1 and value() == 1
+        reads = generation_reads()
+        content_changed()  # commits at once: no transaction around this test
+        assert value() == 2 and value() == 2
+        assert generation_reads() == reads + 1
+        return HttpResponse()
+
+    PageCacheMiddleware(view)(RequestFactory().get("/"))
+
+
+def test_a_publish_between_two_requests_shows_in_the_second(generation_reads):
+    from django.http import HttpResponse
+
+    from articles.pagecache import (
+        PageCacheMiddleware,
+        _bump_generation,
+        current_generation,
+        per_generation,
+    )
+
+    computed = []
+
+    @per_generation
+    def value():
+        computed.append(None)
+        return len(computed)
+
+    seen = []
+    middleware = PageCacheMiddleware(lambda request: HttpResponse(seen.append(value())))
+    middleware(RequestFactory().get("/"))
+    middleware(RequestFactory().get("/"))
+    _bump_generation()  # another process publishes
+    middleware(RequestFactory().get("/"))
+    assert seen == [1, 1, 2]
+    # Outside a request every read asks the cache, as before.
+    reads = generation_reads()
+    current_generation()
+    current_generation()
+    assert generation_reads() == reads + 2
