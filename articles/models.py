@@ -190,7 +190,10 @@ class Article(models.Model):
     authors = models.ManyToManyField(
         Author, verbose_name=_("authors"), through="ArticleAuthor", related_name="articles"
     )
-    tags = TaggableManager(verbose_name=_("tags"), through=TaggedArticle, blank=True)
+    # Tags print in name order everywhere (taggit keeps no order of entry).
+    tags = TaggableManager(
+        verbose_name=_("tags"), through=TaggedArticle, blank=True, ordering=["name"]
+    )
 
     source_name = models.CharField(
         _("source outlet"),

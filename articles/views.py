@@ -10,6 +10,7 @@ from django.views.generic.detail import DetailView
 
 from . import preview, search
 from .models import Article, ArticleRedirect, Author, HomepagePin, Section, Tag
+from .reader import load_article_page
 from .related import related_articles
 
 PAGE_SIZE = settings.NEWSROOM["PAGE_SIZE"]
@@ -153,25 +154,27 @@ class ArticleDetailView(DetailView):
 
     def get_object(self, queryset=None):
         slug = self.kwargs["slug"]
-        visible = Article.objects.published()
-        article = visible.for_article_page().filter(slug=slug).first()
-        if article is None:
-            old = (
-                ArticleRedirect.objects.filter(old_slug=slug, article__in=visible)
-                .select_related("article")
-                .first()
-            )
-            if old is None:
-                raise Http404("No article at this address.")
-            article = old.article
-        return article
+        page = load_article_page(slug)
+        if page is not None:
+            self.related = page.related
+            return page.article
+        old = (
+            ArticleRedirect.objects.filter(old_slug=slug, article__in=Article.objects.published())
+            .select_related("article")
+            .first()
+        )
+        if old is None:
+            raise Http404("No article at this address.")
+        return old.article
 
     def get_context_data(self, **kwargs):
         # No reader's form unless one is being redisplayed: the blank form is then rendered
         # once per process (comments/templatetags/comment_tags.py).
         kwargs.setdefault("comment_form", None)
         context = super().get_context_data(**kwargs)
-        context["related"] = related_articles(self.object)
+        # Read with the article (articles/reader.py), or for a preview now.
+        related = getattr(self, "related", None)
+        context["related"] = related_articles(self.object) if related is None else related
         context["current_section_slug"] = self.object.section.slug
         return context
 
