@@ -125,6 +125,15 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Full-text search helpers (articles/search.py); the app has no models.
     INSTALLED_APPS.append("django.contrib.postgres")
+    # Server-side parameters, so that PostgreSQL plans a statement run five times once per
+    # connection instead of every time: planning the article page's statement took longer
+    # than running it (0.8 ms against 0.3). DATABASE_PREPARE_THRESHOLD= (empty) turns it
+    # off, for a pooler in transaction mode that cannot keep prepared statements.
+    _threshold = os.environ.get("DATABASE_PREPARE_THRESHOLD", "5").strip()
+    if _threshold:
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            server_side_binding=True, prepare_threshold=int(_threshold)
+        )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # REDIS_URL or CACHE_URL (redis://…) selects Django's Redis backend; otherwise local memory.
