@@ -12,17 +12,17 @@ import json
 from datetime import datetime
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest
 from django.templatetags.static import static
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from .cards import media_url
+from .links import url_for
 from .models import Article, Correction
 
 DESCRIPTION_LENGTH = 160
@@ -40,7 +40,7 @@ OG_LOCALES = {
     "ru": "ru_RU",
 }
 # JSON inside <script> must not be able to close the element or open a comment.
-_JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+_JSON_ESCAPES = [("<", "\\u003C"), (">", "\\u003E"), ("&", "\\u0026")]
 
 
 def page_title(article: Article) -> str:
@@ -51,7 +51,7 @@ def page_description(article: Article) -> str:
     if article.seo_description:
         return article.seo_description
     text = article.standfirst or article.title
-    return Truncator(" ".join(text.split())).chars(DESCRIPTION_LENGTH)
+    return _truncated(" ".join(text.split()), DESCRIPTION_LENGTH)
 
 
 def last_modified(article: Article) -> datetime:
@@ -74,7 +74,7 @@ def lead_image(article: Article, request: HttpRequest, max_width: int = 1600) ->
         width, height = article.lead_image_width, article.lead_image_height
     return {
         "name": name,
-        "url": request.build_absolute_uri(default_storage.url(name)),
+        "url": request.build_absolute_uri(media_url(name)),
         "width": width,
         "height": height,
         "alt": article.lead_image_alt,
@@ -88,8 +88,21 @@ def json_ld_script(data: dict) -> SafeString:
     payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=None)
     return format_html(
         '<script type="application/ld+json">{}</script>',
-        mark_safe(payload.translate(_JSON_ESCAPES)),  # noqa: S308 - escaped just above
+        mark_safe(_escape_json(payload)),  # noqa: S308 - escaped just above
     )
+
+
+def _escape_json(payload: str) -> str:
+    # str.replace() three times is several times faster than str.translate() with a table.
+    for character, escaped in _JSON_ESCAPES:
+        payload = payload.replace(character, escaped)
+    return payload
+
+
+def _truncated(text: str, length: int) -> str:
+    """Truncator(text).chars(length); the text itself when it fits (Truncator's scan of
+    every character cost more than the rest of the page head)."""
+    return text if len(text) <= length else Truncator(text).chars(length)
 
 
 def _iso(moment: datetime) -> str:
@@ -112,7 +125,7 @@ def article_metadata(article: Article, request: HttpRequest) -> dict:
         "@type": "NewsArticle",
         "mainEntityOfPage": {"@type": "WebPage", "@id": canonical},
         "url": canonical,
-        "headline": Truncator(article.title).chars(HEADLINE_LENGTH),
+        "headline": _truncated(article.title, HEADLINE_LENGTH),
         "description": description,
         "inLanguage": article.language,
         "datePublished": _iso(article.published_at),
@@ -129,7 +142,7 @@ def article_metadata(article: Article, request: HttpRequest) -> dict:
         "publisher": {
             "@type": "Organization",
             "name": site_name,
-            "url": absolute(reverse("articles:index")),
+            "url": absolute(url_for("articles:index")),
             "logo": {
                 "@type": "ImageObject",
                 "url": absolute(static(settings.NEWSROOM.get("PUBLISHER_LOGO", "img/favicon.svg"))),
@@ -172,7 +185,7 @@ def article_metadata(article: Article, request: HttpRequest) -> dict:
             {"@type": "ListItem", "position": position, "name": name, "item": url}
             for position, (name, url) in enumerate(
                 [
-                    (_("Home"), absolute(reverse("articles:index"))),
+                    (_("Home"), absolute(url_for("articles:index"))),
                     (article.section.name, absolute(article.section.get_absolute_url())),
                     (article.title, canonical),
                 ],

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from articles.models import Article, Tag
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
@@ -284,3 +284,25 @@ def test_cards_count_only_approved_comments(client, world):
         page = client.get(url).content.decode()
         assert '<span class="comment-count">2 commentaires</span>' in page, url
     assert "2 commentaires" in client.get(article.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_section_navigation_marks_the_current_page_in_each_language(client, world):
+    from articles.navigation import sections_nav
+
+    def current_links(url):
+        nav = re.search(r'<nav class="sections-nav".*?</nav>', client.get(url).text, re.DOTALL)
+        return re.findall(r'<a href="([^"]+)" aria-current="page">', nav.group())
+
+    section_url = world["section"].get_absolute_url()
+    assert current_links("/") == ["/"]
+    assert current_links(section_url) == [section_url]
+    assert current_links(world["visible"].get_absolute_url()) == [section_url]
+    assert current_links("/en" + section_url) == ["/en" + section_url]
+    assert current_links("/en/") == ["/en/"]
+    assert current_links("/recherche/?q=test") == []
+    english = client.get("/en/").text
+    assert ">Home</a>" in english and ">Accueil</a>" in client.get("/").text
+    # Rendered once per combination: the same string object comes back.
+    with translation.override("fr"):
+        assert sections_nav("x", is_home=False) is sections_nav("x", is_home=False)
