@@ -272,6 +272,39 @@ def test_article_page_reuses_the_blank_comment_form_between_readers(client, worl
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("reply", [False, True])
+def test_the_blank_comment_form_is_rendered_once_for_every_article(client, reply):
+    """Regression: it was kept per article, so an article read once paid 2 ms for it."""
+    from comments.templatetags import comment_tags
+    from tests.comments.factories import CommentFactory
+
+    def form(article, query=""):
+        page = client.get(article.get_absolute_url() + query).text
+        html = re.search(r'<div class="comment-form" id="respond">.*?</div>\n', page, re.S)
+        return re.sub(r'value="[^"]{20,}"', 'value="TOKEN"', html.group())
+
+    first, second = ArticleFactory(), ArticleFactory(slug="deuxième-article")
+    query = ""
+    if reply:
+        comments = [CommentFactory(article=first), CommentFactory(article=second, name="Ana")]
+        query = f"?reply={comments[1].pk}"
+        form(first, f"?reply={comments[0].pk}")
+    else:
+        form(first)
+    hits = comment_tags._blank_form.cache_info().hits
+    reused = form(second, query)
+    # A reply form is kept per comment replied to; the plain form serves every article.
+    assert comment_tags._blank_form.cache_info().hits == hits + (0 if reply else 1)
+    # The same HTML as a form rendered for this article alone.
+    comment_tags._blank_form.cache_clear()
+    assert reused == form(second, query)
+    assert f'action="/commentaires/{second.pk}/#respond"' in reused
+    assert "slot" not in reused and str(comment_tags._ARTICLE_ID) not in reused
+    if reply:
+        assert f'href="{second.get_absolute_url()}#respond"' in reused
+
+
+@pytest.mark.django_db
 def test_cards_count_only_approved_comments(client, world):
     from comments.models import Comment
     from tests.comments.factories import CommentFactory
