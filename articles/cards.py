@@ -11,6 +11,7 @@ Templates call them through `{% article_card %}`, `{% byline %}` and `{% picture
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from html import escape as html_escape
 from typing import TYPE_CHECKING
@@ -40,11 +41,15 @@ def media_url(name: str) -> str:
     storage = storages["default"]
     base = getattr(storage, "base_url", None)
     if isinstance(storage, _LOCAL_STORAGES) and base and base.endswith("/"):
+        if _PLAIN_NAME.fullmatch(name):
+            return base + name  # what quoting would return (renditions' names are plain)
         return base + filepath_to_uri(name).lstrip("/")
     return storage.url(name)
 
 
 _LOCAL_STORAGES = (FileSystemStorage, InMemoryStorage)
+# Names that filepath_to_uri() returns unchanged and that need no leading slash removed.
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9_.~-][A-Za-z0-9_.~/-]*")
 
 
 def srcset(renditions: list[dict] | None, kind: str) -> str:

@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from .cards import media_url
+from .cards import esc, media_url
 from .links import url_for
 from .models import Article, Correction
 
@@ -205,3 +205,52 @@ def article_metadata(article: Article, request: HttpRequest) -> dict:
         "author_urls": [absolute(byline.author.get_absolute_url()) for byline in bylines],
         "json_ld": [json_ld_script(news_article), json_ld_script(breadcrumbs)],
     }
+
+
+def head_tags(article: Article, request: HttpRequest, site_name: str) -> SafeString:
+    """Canonical link, OpenGraph, Twitter card and JSON-LD of a public article page.
+
+    Built as a string like the cards (articles/cards.py): as a template it cost about a
+    tenth of an uncached article page. Every value is escaped.
+    """
+    seo = article_metadata(article, request)
+    image = seo["image"]
+    lines = [
+        f'<link rel="canonical" href="{esc(seo["canonical"])}">',
+        '<meta property="og:type" content="article">',
+        f'<meta property="og:site_name" content="{esc(site_name)}">',
+        f'<meta property="og:title" content="{esc(seo["title"])}">',
+        f'<meta property="og:description" content="{esc(seo["description"])}">',
+        f'<meta property="og:url" content="{esc(seo["canonical"])}">',
+        f'<meta property="og:locale" content="{esc(seo["locale"])}">',
+    ]
+    if image:
+        lines.append(f'<meta property="og:image" content="{esc(image["url"])}">')
+        if image["width"]:
+            lines.append(f'<meta property="og:image:width" content="{esc(image["width"])}">')
+            lines.append(f'<meta property="og:image:height" content="{esc(image["height"])}">')
+        if image["alt"]:
+            lines.append(f'<meta property="og:image:alt" content="{esc(image["alt"])}">')
+    published = timezone.localtime(article.published_at).isoformat()
+    modified = timezone.localtime(seo["modified"]).isoformat()
+    lines += [
+        f'<meta property="article:published_time" content="{esc(published)}">',
+        f'<meta property="article:modified_time" content="{esc(modified)}">',
+        f'<meta property="article:section" content="{esc(article.section.name)}">',
+    ]
+    lines += [f'<meta property="article:tag" content="{esc(tag)}">' for tag in seo["tags"]]
+    lines += [
+        f'<meta property="article:author" content="{esc(url)}">' for url in seo["author_urls"]
+    ]
+    card = "summary_large_image" if image else "summary"
+    lines += [
+        f'<meta name="twitter:card" content="{card}">',
+        f'<meta name="twitter:title" content="{esc(seo["title"])}">',
+        f'<meta name="twitter:description" content="{esc(seo["description"])}">',
+    ]
+    if image:
+        lines.append(f'<meta name="twitter:image" content="{esc(image["url"])}">')
+        if image["alt"]:
+            lines.append(f'<meta name="twitter:image:alt" content="{esc(image["alt"])}">')
+    lines += seo["json_ld"]
+    return mark_safe("\n  ".join(lines) + "\n  \n")  # noqa: S308 - every value escaped above

@@ -18,13 +18,9 @@ def page_description(article) -> str:
     return seo.page_description(article)
 
 
-@register.inclusion_tag("articles/_seo_head.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def article_seo_head(context, article):
     """Canonical link, OpenGraph, Twitter card and JSON-LD of a public article page."""
     # Fetched once here, the corrections are reused by the page body that lists them.
     prefetch_related_objects([article], "corrections")
-    return {
-        "article": article,
-        "site_name": context.get("site_name", ""),
-        "seo": seo.article_metadata(article, context["request"]),
-    }
+    return seo.head_tags(article, context["request"], context.get("site_name", ""))

@@ -273,3 +273,26 @@ def test_modified_time_is_never_before_publication(client):
     modified = datetime.fromisoformat(head.one("article:modified_time"))
     assert modified >= published
     assert re.match(r"\d{4}-\d\d-\d\dT", head.json_ld()["NewsArticle"]["dateModified"])
+
+
+def test_head_tags_escape_every_value(client):
+    """The head is built as a string (articles/seo.py head_tags): nothing in it is markup."""
+    hostile = '"><script>alert(1)</script>'
+    sly = ArticleFactory(
+        title="Titre" + hostile,
+        standfirst="Chapô" + hostile,
+        section=SectionFactory(name="Rubrique" + hostile),
+        lead_image=image_file(),
+        lead_image_alt="Photo" + hostile,
+        tags=["Sujet" + hostile],
+        authors=[AuthorFactory(name="Auteur" + hostile)],
+    )
+    html = client.get(sly.get_absolute_url()).content.decode()
+    head = html.split("</head>")[0]
+    assert "<script>alert(1)" not in head
+    parsed = Head(html)
+    assert parsed.one("og:title") == "Titre" + hostile
+    assert parsed.one("og:image:alt") == "Photo" + hostile
+    assert parsed.one("article:section") == "Rubrique" + hostile
+    assert parsed.one("article:tag") == "Sujet" + hostile
+    assert parsed.one("twitter:description") == "Chapô" + hostile
