@@ -292,13 +292,24 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / ticks
 
 
-def run_wrk(url: str, duration: int, connections: int) -> dict:
+def run_wrk(path: str | list[str], duration: int, connections: int) -> dict:
+    """wrk on one address, or in turn on each of a list (a Lua script gives the paths)."""
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency"]
+    if isinstance(path, list):
+        script = Path("/tmp/newsroom-bench-paths.lua")
+        script.write_text(
+            "local paths = {" + ",".join(json.dumps(p) for p in path) + "}\n"
+            "local i = math.random(#paths)\n"
+            "request = function()\n"
+            "  i = i % #paths + 1\n"
+            '  return wrk.format("GET", paths[i])\n'
+            "end\n"
+        )
+        command += ["-s", str(script), BASE + "/"]
+    else:
+        command.append(BASE + path)
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", url],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=duration + 30,
+        command, capture_output=True, text=True, check=True, timeout=duration + 30
     ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     requests = int(re.search(r"(\d+) requests in", out).group(1))
@@ -321,13 +332,14 @@ FLOOR = "floor (minimal view)"
 FLOOR_AGAIN = "floor (again, after the pages)"
 
 
-def measure(server, pages: dict[str, str], duration: int, connections: int) -> dict:
+def measure(server, pages: dict[str, str | list[str]], duration: int, connections: int) -> dict:
     pids = worker_pids(server)
     results = {}
     for name, path in {**pages, FLOOR_AGAIN: pages[FLOOR]}.items():
-        body = urllib.request.urlopen(BASE + path).read()  # warms the page cache if on
+        for one in path if isinstance(path, list) else [path]:
+            body = urllib.request.urlopen(BASE + one).read()  # warms the page cache if on
         before = cpu_seconds(pids)
-        stats = run_wrk(BASE + path, duration, connections)
+        stats = run_wrk(path, duration, connections)
         stats["cpu_ms"] = (cpu_seconds(pids) - before) * 1000 / max(1, stats["requests"])
         stats["bytes"] = len(body)
         results[name] = stats
@@ -389,7 +401,11 @@ def freshness_check() -> str:
     return in_django(code)
 
 
-def pick_pages() -> dict[str, str]:
+LONG_TAIL_SIZE = 2000
+LONG_TAIL = f"articles ({LONG_TAIL_SIZE:,} in turn)"
+
+
+def pick_pages() -> dict[str, str | list[str]]:
     code = (
         "import django, json\n"
         "django.setup()\n"
@@ -404,7 +420,10 @@ def pick_pages() -> dict[str, str]:
         "  'article (3 comments)': few.get_absolute_url(),\n"
         "  'section': Section.objects.first().get_absolute_url(),\n"
         "  'tag': Tag.objects.first().get_absolute_url(),\n"
-        "  'author': Author.objects.first().get_absolute_url()}))\n"
+        "  'author': Author.objects.first().get_absolute_url(),\n"
+        # The long tail: each request a different article, as most of a site's reads are.
+        f"  '{LONG_TAIL}': [a.get_absolute_url() for a in Article.objects.published()"
+        f".only('slug', 'published_at', 'created_at').order_by('?')[:{LONG_TAIL_SIZE}]]}}))\n"
     )
     return json.loads(in_django(code))
 
@@ -458,7 +477,11 @@ def main() -> None:
         **pick_pages(),
     }
     queries = count_queries(
-        {k: v for k, v in pages.items() if not k.startswith(("floor", "static"))}
+        {
+            name: path[0] if isinstance(path, list) else path
+            for name, path in pages.items()
+            if not name.startswith(("floor", "static"))
+        }
     )
     results = {}
     for label, seconds in (("off", 0), ("warm", 300)):
