@@ -4,13 +4,12 @@ from django.conf import settings
 from django.core import signing
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 from django.views.generic import ListView, TemplateView
 from django.views.generic.detail import DetailView
 
 from . import preview, search
 from .models import Article, ArticleRedirect, Author, HomepagePin, Section, Tag
-from .reader import load_article_page
+from .reader import load_article_cards, load_article_page, load_front_page
 from .related import related_articles
 
 PAGE_SIZE = settings.NEWSROOM["PAGE_SIZE"]
@@ -26,60 +25,40 @@ class FrontPageView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        visible = Article.objects.published()
-        # Editors' pins first (lead, then top slots 2-4, until their time runs out); the lead
-        # is otherwise the newest featured story of the last two days, else the newest one.
-        pins = dict(
-            HomepagePin.objects.active()
-            .filter(article__in=visible)
-            .values_list("slot", "article_id")
+        # One query (articles/reader.py): editors' active pins, and from the (status,
+        # published_at) index the newest featured story of the last two days, the newest
+        # stories, and the section blocks drawn from a window of recent ones.
+        page = load_front_page(
+            newest=HOME_LATEST + 1,
+            featured_for=FEATURED_FOR,
+            window=HOME_WINDOW,
+            per_section=HOME_PER_SECTION,
         )
-        featured = list(
-            visible.filter(is_featured=True, published_at__gte=timezone.now() - FEATURED_FOR)
-            .latest_first()
-            .values_list("pk", flat=True)[:1]
-        )
-        # From the (status, published_at) index: the newest stories make the top of the page
-        # and the section blocks are drawn from a window of recent ones (a subquery), so no
-        # query ever walks the whole archive.
-        newest = visible.latest_first().values("pk")
-        top_ids = {
-            *pins.values(),
-            *featured,
-            *newest.values_list("pk", flat=True)[: HOME_LATEST + 1],
-        }
-        top = list(visible.filter(pk__in=top_ids).for_listing().without_body().latest_first())
-        by_pk = {article.pk: article for article in top}
-        lead = (
-            by_pk.get(pins.get(HomepagePin.Slot.LEAD))
-            or next((a for a in top if a.is_featured and a.pk not in pins.values()), None)
-            or next((a for a in top if a.pk not in pins.values()), top[0] if top else None)
-        )
-        pinned = [
-            by_pk[pins[slot]]
-            for slot in sorted(pins)
-            if slot != HomepagePin.Slot.LEAD and by_pk[pins[slot]] is not lead
-        ]
-        unpinned = [a for a in top if a is not lead and a.pk not in pins.values()]
-        latest = (pinned + unpinned)[:HOME_LATEST]
-        shown = [article.pk for article in top]
-        blocks: dict[int, list[Article]] = {}
-        for article in (
-            visible.filter(pk__in=newest[:HOME_WINDOW])
-            .exclude(pk__in=shown)
-            .latest_per_section(HOME_PER_SECTION)
-            .select_related("section")
-            .with_comment_counts()
-            .without_body()
-            .order_by("section__position", "section__name", "-published_at", "-pk")
-        ):
-            blocks.setdefault(article.section_id, []).append(article)
-        context.update(
-            lead=lead,
-            latest=latest,
-            section_blocks=[(articles[0].section, articles) for articles in blocks.values()],
-        )
+        lead, latest = arrange_front_page(page.pins, page.top)
+        context.update(lead=lead, latest=latest, section_blocks=page.section_blocks)
         return context
+
+
+def arrange_front_page(pins: dict[int, int], top: list[Article]) -> tuple[Article | None, list]:
+    """The lead story and the latest list from the pins (slot -> article id) and the top
+    articles (newest first).
+
+    Editors' pins first (lead, then top slots 2-4, until their time runs out); the lead is
+    otherwise the newest featured story of the last two days, else the newest one.
+    """
+    by_pk = {article.pk: article for article in top}
+    lead = (
+        by_pk.get(pins.get(HomepagePin.Slot.LEAD))
+        or next((a for a in top if a.is_featured and a.pk not in pins.values()), None)
+        or next((a for a in top if a.pk not in pins.values()), top[0] if top else None)
+    )
+    pinned = [
+        by_pk[pins[slot]]
+        for slot in sorted(pins)
+        if slot != HomepagePin.Slot.LEAD and by_pk[pins[slot]] is not lead
+    ]
+    unpinned = [a for a in top if a is not lead and a.pk not in pins.values()]
+    return lead, (pinned + unpinned)[:HOME_LATEST]
 
 
 class ArticleListView(ListView):
@@ -97,9 +76,23 @@ class ArticleListView(ListView):
         raise NotImplementedError
 
     def get_queryset(self):
+        # Only counted by the paginator: the page's cards are read in SQL (see below), where
+        # `list_kind` stands for the same filter as `filter_articles()` (tests hold them equal).
         self.heading_object = self.get_heading_object()
-        visible = Article.objects.published().for_listing().without_body().latest_first()
-        return self.filter_articles(visible)
+        return self.filter_articles(Article.objects.published().latest_first())
+
+    def paginate_queryset(self, queryset, page_size):
+        # The paginator checks the page number and counts with the ORM; the page's cards,
+        # with their sections, comment counts and bylines, are one query (articles/reader.py).
+        paginator, page, _articles, is_paginated = super().paginate_queryset(queryset, page_size)
+        bottom = (page.number - 1) * paginator.per_page
+        top = bottom + paginator.per_page
+        if top + paginator.orphans >= paginator.count:
+            top = paginator.count
+        page.object_list = load_article_cards(
+            self.list_kind, self.heading_object.pk, offset=bottom, limit=top - bottom
+        )
+        return paginator, page, page.object_list, is_paginated
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
