@@ -155,6 +155,15 @@ else:
         "CACHE_URL/REDIS_URL must start with redis://, rediss://, unix://, locmem:// or dummy://."
     )
 
+# The parts of the page frame that depend only on the language and the release (header,
+# footer, head links: `{% cache None … using="frames" %}` in base.html), rendered once per
+# process. Nothing readers' content changes lives there.
+CACHES["frames"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "newsroom-frames",
+    "TIMEOUT": None,
+}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -26,9 +26,13 @@ def move_time():
 def _fresh_memos():
     """Tests roll back instead of committing, so no generation bump clears what a previous
     test's pages kept in memory (the section navigation, the moderation policy)."""
+    from django.core.cache import caches
+
     from articles.pagecache import forget_memos
 
     forget_memos()
+    # The page frame's fragments (base.html), in case a test changes settings.
+    caches["frames"].clear()
 
 
 @pytest.fixture(autouse=True)

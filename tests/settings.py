@@ -13,7 +13,10 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
 }
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "frames": CACHES["frames"],  # noqa: F405
+}
 
 # WhiteNoise serves from the finders in tests; it only needs STATIC_ROOT to exist.
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="newsroom-static-"))

@@ -339,3 +339,26 @@ def test_section_navigation_marks_the_current_page_in_each_language(client, worl
     # Rendered once per combination: the same string object comes back.
     with translation.override("fr"):
         assert sections_nav("x", is_home=False) is sections_nav("x", is_home=False)
+
+
+@pytest.mark.django_db
+def test_the_page_frame_is_kept_per_language_and_never_holds_a_search(client, world):
+    """base.html keeps its language-only parts (`{% cache … using="frames" %}`)."""
+
+    def search_value(url):
+        return re.search(r'id="site-search-q" name="q" value="([^"]*)"', client.get(url).text)[1]
+
+    article = world["visible"].get_absolute_url()
+    assert search_value("/recherche/?q=cessez-le-feu") == "cessez-le-feu"
+    assert search_value(article) == ""
+    assert search_value("/recherche/?q=%3Cb%3E") == "&lt;b&gt;"
+    assert search_value("/") == ""
+    french, english = client.get(article).text, client.get("/en" + article).text
+    assert 'href="#content">Aller au contenu</a>' in french
+    assert 'href="#content">Skip to content</a>' in english
+    assert 'action="/en/recherche/"' in english and 'action="/recherche/"' in french
+    assert 'class="site-name" href="/en/"' in english
+    # List pages name their own feeds; other pages the site's.
+    section = client.get(world["section"].get_absolute_url()).text
+    assert section.count('type="application/rss+xml"') == 2
+    assert client.get(article).text.count('type="application/rss+xml"') == 1
