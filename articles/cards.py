@@ -17,10 +17,12 @@ from html import escape as html_escape
 from typing import TYPE_CHECKING
 
 from django.core.files.storage import FileSystemStorage, InMemoryStorage, storages
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.encoding import filepath_to_uri
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
+
+from .dates import date_format
 
 if TYPE_CHECKING:
     from .models import Article, ArticleAuthor
@@ -119,10 +121,7 @@ def byline(bylines: Iterable[ArticleAuthor]) -> SafeString:
 def published_time(article: Article) -> SafeString:
     when = timezone.localtime(article.published_at)
     # isoformat() is what the "c" date format returns, without parsing a format string.
-    return mark_safe(
-        f'<time datetime="{esc(when.isoformat())}">'
-        f"{esc(formats.date_format(when, 'DATETIME_FORMAT'))}</time>"
-    )
+    return mark_safe(f'<time datetime="{esc(when.isoformat())}">{esc(date_format(when))}</time>')
 
 
 def comment_count(count: int) -> str:

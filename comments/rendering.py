@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
 from articles.cards import esc
+from articles.dates import date_format
 
 if TYPE_CHECKING:
     from .models import Comment
@@ -78,7 +79,7 @@ def _comment(html: list[str], comment: Comment, reply_url: str, anonymous: str, 
             f'<li class="comment" id="comment-{pk}"><article class="comment__body">'
             f'<p class="comment__meta"><bdi class="comment__author">{author}</bdi> '
             f'<a class="comment__date" href="#comment-{pk}"><time datetime="'
-            f'{esc(when.isoformat())}">{esc(formats.date_format(when, "DATETIME_FORMAT"))}'
+            f'{esc(when.isoformat())}">{esc(date_format(when))}'
             f'</time></a></p><div class="comment__text" dir="auto">{comment.text_html}</div>'
         )  # text_html: cleaned by the sanitizer when saved
         if comment.can_reply:
