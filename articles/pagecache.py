@@ -11,6 +11,8 @@
 - Per-reader parts of a page (the comment form's CSRF and submission tokens) are
   `fragment()`s: the cached copy keeps a marker and each response renders them afresh.
 - ETag and Last-Modified on pages without per-reader parts, answered with 304.
+- Each process keeps the pages it served lately (`_recent`, ~16 MB): serving one of them
+  again reads only the generation from the shared cache, not the page.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import datetime
@@ -115,6 +119,7 @@ def per_generation(function: Callable[[], object]) -> Callable[[], object]:
 def forget_memos() -> None:
     for memo in _MEMOS:
         memo.pop("entry", None)
+    _recent.clear()
 
 
 def current_generation() -> int:
@@ -152,6 +157,19 @@ def _bump_generation() -> None:
 
 
 def _generation_and_entry(key: str) -> tuple[int, dict | None]:
+    """The current generation and the valid entry at `key`, if any.
+
+    A page this process served lately is kept here too (`_recent`): then only the small
+    generation number is read from the shared cache, not the page again (a popular
+    article's 100 KB at every request); the copy is served only if it is of the current
+    generation and not expired, exactly as the shared one would be.
+    """
+    recent = _recent.get(key)
+    if recent is not None:
+        generation = current_generation()
+        if _valid(recent, generation):
+            return generation, recent
+        _recent.drop(key)
     found = _cache().get_many([GENERATION_KEY, key])
     generation = found.get(GENERATION_KEY)
     if generation is None:
@@ -162,13 +180,63 @@ def _generation_and_entry(key: str) -> tuple[int, dict | None]:
         if kept is not None:
             kept["generation"] = generation  # the memos of this request need not read it again
     entry = found.get(key)
-    # Checked here too, not only by the cache's own expiry: a page listing the next
-    # scheduled article must go at that moment, by the site's clock.
-    if entry is not None and (
-        entry["generation"] != generation or entry["expires"] <= timezone.now().timestamp()
-    ):
+    if entry is not None and not _valid(entry, generation):
         entry = None
+    if entry is not None:
+        _recent.put(key, entry)
     return generation, entry
+
+
+def _valid(entry: dict, generation: int) -> bool:
+    # The expiry is checked here too, not only by the cache's: a page listing the next
+    # scheduled article must go at that moment, by the site's clock.
+    return entry["generation"] == generation and entry["expires"] > timezone.now().timestamp()
+
+
+class _RecentEntries:
+    """The pages this process served lately, least recently served dropped first once
+    their text passes `limit` characters. Thread-safe (threaded servers)."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.size = 0
+        self.entries: OrderedDict[str, tuple[dict, int]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> dict | None:
+        with self.lock:
+            found = self.entries.get(key)
+            if found is None:
+                return None
+            self.entries.move_to_end(key)
+            return found[0]
+
+    def put(self, key: str, entry: dict) -> None:
+        size = sum(len(part) for part in entry["parts"])
+        with self.lock:
+            self._drop(key)
+            self.entries[key] = (entry, size)
+            self.size += size
+            while self.size > self.limit and self.entries:
+                self._drop(next(iter(self.entries)))
+
+    def drop(self, key: str) -> None:
+        with self.lock:
+            self._drop(key)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+            self.size = 0
+
+    def _drop(self, key: str) -> None:
+        found = self.entries.pop(key, None)
+        if found is not None:
+            self.size -= found[1]
+
+
+# About 16 MB of text a process: the homepage, lists and the articles being read now.
+_recent = _RecentEntries(limit=16_000_000)
 
 
 def _next_publication(generation: int) -> datetime | None:
@@ -273,6 +341,7 @@ class PageCacheMiddleware:
         }
         if ttl > 0:
             _cache().set(key, entry, ttl)
+            _recent.put(key, entry)
         return entry
 
     def _serve(self, request: HttpRequest, entry: dict) -> HttpResponse:

@@ -438,3 +438,47 @@ def test_a_publish_between_two_requests_shows_in_the_second(generation_reads):
     current_generation()
     current_generation()
     assert generation_reads() == reads + 2
+
+
+def test_a_page_served_lately_is_served_from_this_process_after_one_small_read(client, story):
+    """pagecache._recent: only the generation is read again, not the page."""
+    from articles.pagecache import GENERATION_KEY, _cache
+
+    url = story.get_absolute_url()
+    get(client, url)  # miss: stored in the shared cache and kept here
+    page_cache = _cache()
+    with (
+        mock.patch.object(page_cache, "get_many", wraps=page_cache.get_many) as get_many,
+        mock.patch.object(page_cache, "get", wraps=page_cache.get) as get_one,
+    ):
+        response, queries = get(client, url)
+    assert response["X-Page-Cache"] == "hit" and queries == 0
+    assert get_many.call_count == 0
+    assert [call.args[0] for call in get_one.call_args_list] == [GENERATION_KEY]
+
+
+def test_a_change_made_by_another_process_is_never_served_from_this_one(client, story):
+    from articles.pagecache import _bump_generation
+
+    url = story.get_absolute_url()
+    get(client, url)
+    assert get(client, url)[0]["X-Page-Cache"] == "hit"
+    # Another process edits and commits: no signal here, only the shared generation moves.
+    Article.objects.filter(pk=story.pk).update(title="Titre corrigé ailleurs")
+    _bump_generation()
+    response, _ = get(client, url)
+    assert response["X-Page-Cache"] == "miss" and "Titre corrigé ailleurs" in response.text
+
+
+def test_pages_kept_in_a_process_stay_within_their_limit():
+    from articles.pagecache import _RecentEntries
+
+    recent = _RecentEntries(limit=100)
+    for n in range(5):
+        recent.put(f"page{n}", {"parts": ["x" * 30]})
+    assert [recent.get(f"page{n}") is not None for n in range(5)] == [False] * 2 + [True] * 3
+    recent.get("page2")  # served: now the most recent
+    recent.put("page5", {"parts": ["x" * 30]})
+    assert recent.get("page3") is None and recent.get("page2") is not None
+    recent.put("huge", {"parts": ["x" * 500]})
+    assert recent.size <= 100 and recent.get("huge") is None
