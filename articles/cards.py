@@ -128,6 +128,12 @@ def comment_count(count: int) -> str:
     return ngettext("%(counter)s comment", "%(counter)s comments", count) % {"counter": count}
 
 
+def reading_time(minutes: int) -> str:
+    return ngettext("%(minutes)s minute read", "%(minutes)s minutes read", minutes) % {
+        "minutes": minutes
+    }
+
+
 def article_card(
     article: Article,
     *,

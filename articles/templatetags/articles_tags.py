@@ -11,6 +11,18 @@ def article_card(article, **options):
     return cards.article_card(article, **options)
 
 
+@register.filter
+def comment_count(count) -> str:
+    """ "3 commentaires": what `{% blocktranslate count %}` wrote, for a fraction of its cost."""
+    return cards.comment_count(int(count))
+
+
+@register.filter
+def reading_time(minutes) -> str:
+    """ "4 minutes de lecture" (same message as the template's former blocktranslate)."""
+    return cards.reading_time(int(minutes))
+
+
 @register.simple_tag
 def byline(bylines):
     return cards.byline(bylines)
