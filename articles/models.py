@@ -356,11 +356,14 @@ class Article(models.Model):
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
-        # Remembered so save() can keep the old address of a renamed article working.
-        instance._loaded_slug = instance.__dict__.get("slug")
-        instance._loaded_status = instance.__dict__.get("status")
-        instance._loaded_image = instance.__dict__.get("lead_image")
+        instance.remember_loaded_state()
         return instance
+
+    def remember_loaded_state(self) -> None:
+        """Remembered so save() can keep the old address of a renamed article working."""
+        self._loaded_slug = self.__dict__.get("slug")
+        self._loaded_status = self.__dict__.get("status")
+        self._loaded_image = self.__dict__.get("lead_image")
 
     @property
     def is_published(self) -> bool:

@@ -202,3 +202,24 @@ def test_unknown_and_hostile_slugs_find_nothing():
     ArticleFactory(slug="existe")
     for slug in ["n-existe-pas", "existe' OR '1'='1", "existe%", "", "é" * 300]:
         assert load_article_page(slug) is None
+
+
+def test_page_instances_save_like_the_orm_s(story):
+    """Built without Model.__init__ (reader.py), they still save what changed, keep
+    deferred fields, and keep a renamed article's old address."""
+    from articles.models import ArticleRedirect
+
+    page = load_article_page(story.slug)
+    article = page.article
+    article.title = "Nouveau titre"
+    article.slug = "nouvelle-adresse"
+    article.save()
+    saved = Article.objects.get(pk=story.pk)
+    assert (saved.title, saved.slug, saved.body) == (
+        "Nouveau titre",
+        "nouvelle-adresse",
+        story.body,
+    )
+    assert ArticleRedirect.objects.filter(old_slug=story.slug, article=saved).exists()
+    related = page.related[0]
+    assert related.body == Article.objects.get(pk=related.pk).body  # deferred, then loaded
