@@ -215,42 +215,38 @@ def head_tags(article: Article, request: HttpRequest, site_name: str) -> SafeStr
     """
     seo = article_metadata(article, request)
     image = seo["image"]
-    lines = [
-        f'<link rel="canonical" href="{esc(seo["canonical"])}">',
-        '<meta property="og:type" content="article">',
-        f'<meta property="og:site_name" content="{esc(site_name)}">',
-        f'<meta property="og:title" content="{esc(seo["title"])}">',
-        f'<meta property="og:description" content="{esc(seo["description"])}">',
-        f'<meta property="og:url" content="{esc(seo["canonical"])}">',
-        f'<meta property="og:locale" content="{esc(seo["locale"])}">',
-    ]
-    if image:
-        lines.append(f'<meta property="og:image" content="{esc(image["url"])}">')
-        if image["width"]:
-            lines.append(f'<meta property="og:image:width" content="{esc(image["width"])}">')
-            lines.append(f'<meta property="og:image:height" content="{esc(image["height"])}">')
-        if image["alt"]:
-            lines.append(f'<meta property="og:image:alt" content="{esc(image["alt"])}">')
     published = timezone.localtime(article.published_at).isoformat()
     modified = timezone.localtime(seo["modified"]).isoformat()
-    lines += [
-        f'<meta property="article:published_time" content="{esc(published)}">',
-        f'<meta property="article:modified_time" content="{esc(modified)}">',
-        f'<meta property="article:section" content="{esc(article.section.name)}">',
-    ]
-    lines += [f'<meta property="article:tag" content="{esc(tag)}">' for tag in seo["tags"]]
-    lines += [
-        f'<meta property="article:author" content="{esc(url)}">' for url in seo["author_urls"]
-    ]
-    card = "summary_large_image" if image else "summary"
-    lines += [
-        f'<meta name="twitter:card" content="{card}">',
-        f'<meta name="twitter:title" content="{esc(seo["title"])}">',
-        f'<meta name="twitter:description" content="{esc(seo["description"])}">',
+    tags = [
+        ("property", "og:type", "article"),
+        ("property", "og:site_name", site_name),
+        ("property", "og:title", seo["title"]),
+        ("property", "og:description", seo["description"]),
+        ("property", "og:url", seo["canonical"]),
+        ("property", "og:locale", seo["locale"]),
     ]
     if image:
-        lines.append(f'<meta name="twitter:image" content="{esc(image["url"])}">')
+        tags.append(("property", "og:image", image["url"]))
+        if image["width"]:
+            tags.append(("property", "og:image:width", image["width"]))
+            tags.append(("property", "og:image:height", image["height"]))
         if image["alt"]:
-            lines.append(f'<meta name="twitter:image:alt" content="{esc(image["alt"])}">')
+            tags.append(("property", "og:image:alt", image["alt"]))
+    tags += [
+        ("property", "article:published_time", published),
+        ("property", "article:modified_time", modified),
+        ("property", "article:section", article.section.name),
+        *(("property", "article:tag", tag) for tag in seo["tags"]),
+        *(("property", "article:author", url) for url in seo["author_urls"]),
+        ("name", "twitter:card", "summary_large_image" if image else "summary"),
+        ("name", "twitter:title", seo["title"]),
+        ("name", "twitter:description", seo["description"]),
+    ]
+    if image:
+        tags.append(("name", "twitter:image", image["url"]))
+        if image["alt"]:
+            tags.append(("name", "twitter:image:alt", image["alt"]))
+    lines = [f'<link rel="canonical" href="{esc(seo["canonical"])}">']
+    lines += [f'<meta {kind}="{key}" content="{esc(value)}">' for kind, key, value in tags]
     lines += seo["json_ld"]
     return mark_safe("\n  ".join(lines) + "\n  \n")  # noqa: S308 - every value escaped above
