@@ -28,6 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
+from typing import Generic, TypeVar
 
 from django.conf import settings
 from django.db import connection, models
@@ -65,6 +66,7 @@ _CARD_FIELDS = {
     "lead_image_renditions",
 }
 _LISTING_FIELDS = _CARD_FIELDS | {"standfirst", "is_featured"}
+T = TypeVar("T")
 
 
 @dataclass
@@ -80,12 +82,8 @@ class ArticlePage:
 
 def load_article_page(slug: str) -> ArticlePage | None:
     """The visible article at `slug`, in one query; None when there is none."""
-    statement = _statement(connection.vendor)
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    with connection.cursor() as cursor:
-        cursor.execute(statement.sql, {"slug": slug, "now": now})
-        row = cursor.fetchone()
-    return None if row is None else statement.build(json.loads(row[0]))
+    return _statement(connection.vendor).run({"slug": slug, "now": now})
 
 
 @dataclass
@@ -106,18 +104,13 @@ def load_front_page(
     *, newest: int, featured_for: timedelta, window: int, per_section: int
 ) -> FrontPageData:
     """The homepage's articles in one query (see `FrontPageView` for the rules)."""
-    statement = _front_statement(connection.vendor, newest, window, per_section)
     now = timezone.now()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            statement.sql,
-            {
-                "now": connection.ops.adapt_datetimefield_value(now),
-                "since": connection.ops.adapt_datetimefield_value(now - featured_for),
-            },
-        )
-        row = cursor.fetchone()
-    return statement.build(json.loads(row[0]))
+    return _front_statement(connection.vendor, newest, window, per_section).run(
+        {
+            "now": connection.ops.adapt_datetimefield_value(now),
+            "since": connection.ops.adapt_datetimefield_value(now - featured_for),
+        }
+    )
 
 
 def load_article_cards(kind: str, pk: int, *, offset: int, limit: int) -> list[Article]:
@@ -132,10 +125,7 @@ def load_article_cards(kind: str, pk: int, *, offset: int, limit: int) -> list[A
     # Literal numbers, as the ORM writes them: PostgreSQL plans for the actual page.
     sql = statement.sql.replace(_PAGE, f"LIMIT {int(limit)} OFFSET {int(offset)}", 1)
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    with connection.cursor() as cursor:
-        cursor.execute(sql, {"now": now, "pk": pk})
-        row = cursor.fetchone()
-    return statement.build(json.loads(row[0]))
+    return statement.run({"now": now, "pk": pk}, sql)
 
 
 # --- Building instances from JSON --------------------------------------------------------
@@ -273,13 +263,22 @@ def _latest_first(article: Article) -> tuple:
 
 
 @dataclass
-class _Statement:
+class _Statement(Generic[T]):
+    """SQL composed once per process, and what turns its one JSON result into objects."""
+
     sql: str
-    build: Callable[[list], ArticlePage]
+    build: Callable[[list], T]
+
+    def run(self, params: dict, sql: str | None = None) -> T | None:
+        """The built result; None when the statement finds no row."""
+        with connection.cursor() as cursor:
+            cursor.execute(sql or self.sql, params)
+            row = cursor.fetchone()
+        return None if row is None else self.build(json.loads(row[0]))
 
 
 @cache
-def _statement(vendor: str) -> _Statement:
+def _statement(vendor: str) -> _Statement[ArticlePage]:
     article = _Shape(Article, skip=_ARTICLE_SKIPPED)
     card = _Shape(Article, _CARD_FIELDS)
     section = _Shape(Section)
@@ -371,14 +370,10 @@ def _statement(vendor: str) -> _Statement:
     return _Statement(sql=sql, build=build)
 
 
-@dataclass
-class _FrontStatement:
-    sql: str
-    build: Callable[[list], FrontPageData]
-
-
 @cache
-def _front_statement(vendor: str, newest: int, window: int, per_section: int) -> _FrontStatement:
+def _front_statement(
+    vendor: str, newest: int, window: int, per_section: int
+) -> _Statement[FrontPageData]:
     """The pins, the top articles and the section blocks of `FrontPageView`, in one query.
 
     As the ORM's queries did, it reads from the (status, published_at) index: the top
@@ -439,20 +434,14 @@ def _front_statement(vendor: str, newest: int, window: int, per_section: int) ->
             section_blocks=[(items[0].section, items) for items in section_blocks.values()],
         )
 
-    return _FrontStatement(sql=sql, build=build)
+    return _Statement(sql=sql, build=build)
 
 
 _PAGE = "/* page */"
 
 
-@dataclass
-class _ListStatement:
-    sql: str
-    build: Callable[[list], list[Article]]
-
-
 @cache
-def _list_statement(vendor: str, kind: str) -> _ListStatement:
+def _list_statement(vendor: str, kind: str) -> _Statement[list[Article]]:
     """A page of cards of one section, tag or author: `latest_first()` of `published()`
     with `in_section()`, `tagged()` or `by_author()`, joined as the ORM joins them."""
     joins, condition = {
@@ -483,7 +472,7 @@ def _list_statement(vendor: str, kind: str) -> _ListStatement:
     def build(data: list) -> list[Article]:
         return sorted(map(_Cards(), data), key=_latest_first, reverse=True)
 
-    return _ListStatement(sql=sql, build=build)
+    return _Statement(sql=sql, build=build)
 
 
 def _visible(alias: str) -> str:
