@@ -81,6 +81,32 @@ def test_check_deploy_is_clean_in_production():
     assert "no issues" in result.stdout
 
 
+def database_options(**env) -> str:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import newsroom.settings as s; print(s.DATABASES['default'].get('OPTIONS', {}))",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **env},
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_postgresql_prepares_repeated_statements_unless_told_not_to():
+    url = "postgres://postgres@127.0.0.1:5432/newsroom"
+    on = database_options(DATABASE_URL=url)
+    assert "'server_side_binding': True" in on and "'prepare_threshold': 5" in on
+    off = database_options(DATABASE_URL=url, DATABASE_PREPARE_THRESHOLD="")
+    assert "server_side_binding" not in off and "prepare_threshold" not in off
+    assert "prepare_threshold" not in database_options(DATABASE_URL="sqlite:///x.sqlite3")
+
+
 def test_cache_url_selects_redis():
     result = subprocess.run(
         [

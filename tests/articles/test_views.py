@@ -369,3 +369,19 @@ def test_the_page_frame_is_kept_per_language_and_never_holds_a_search(client, wo
     section = client.get(world["section"].get_absolute_url()).text
     assert section.count('type="application/rss+xml"') == 2
     assert client.get(article).text.count('type="application/rss+xml"') == 1
+
+
+@pytest.mark.django_db
+def test_reading_time_and_comment_count_read_in_each_language(client):
+    from tests.comments.factories import CommentFactory
+
+    long = ArticleFactory(body="<p>" + "mot " * 1000 + "</p>")
+    short = ArticleFactory(body="<p>Court.</p>")
+    CommentFactory(article=short)
+    assert f"{long.reading_time} minutes de lecture" in client.get(long.get_absolute_url()).text
+    french = client.get(short.get_absolute_url()).text
+    assert "1 minute de lecture" in french
+    assert '<a class="comment-count" href="#comments">1 commentaire</a>' in french
+    english = client.get("/en" + short.get_absolute_url()).text
+    assert "1 minute read" in english and ">1 comment</a>" in english
+    assert long.reading_time > 1
