@@ -1,0 +1,22 @@
+"""Reader pages that every anonymous reader shares, held by this app and by a shared HTTP
+cache in front (Varnish, a CDN), and purged by scope.
+
+- A reader view marks its response `@public_page` and names what it shows with
+  `add_keys(request, "article-12", "home", …)`: the articles on it and the lists it is.
+  Keys are plain strings chosen by the apps that own the content; this app imports no
+  model.
+- The apps purge those keys when something readers can see changes: `purge_on_commit()`
+  after the transaction commits, never before, and only for the keys the write touched.
+- Responses carry the keys as `xkey` (Varnish's vmod xkey), `Surrogate-Key` (Fastly) and
+  `Cache-Tag` (Cloudflare-style CDNs), `ETag` and `Last-Modified`, and
+  `Cache-Control: public, max-age=0, s-maxage=N`: browsers ask again every time (a 304),
+  shared caches keep the page until a purge or N seconds.
+- The page cache of this app (`PageCacheMiddleware`, in Django's cache: Redis in
+  production) checks each entry's keys against their purge versions on every hit, so a
+  purge reaches every app server at once.
+"""
+
+from .keys import add_keys, public_page
+from .purge import purge_on_commit
+
+__all__ = ["add_keys", "public_page", "purge_on_commit"]

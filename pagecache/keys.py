@@ -1,0 +1,36 @@
+"""What a response shows, as surrogate keys, and whether it may be shared at all."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import wraps
+
+from django.http import HttpRequest, HttpResponse
+
+_KEYS = "_pagecache_keys"
+
+
+def add_keys(request: HttpRequest, *keys: str | Iterable[str]) -> None:
+    """Name what this response shows: each key a scope whose purge must drop the page."""
+    found: set[str] = request.__dict__.setdefault(_KEYS, set())
+    for key in keys:
+        if isinstance(key, str):
+            found.add(key)
+        else:
+            found.update(key)
+
+
+def keys_of(request: HttpRequest) -> set[str]:
+    return set(request.__dict__.get(_KEYS, ()))
+
+
+def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Mark a reader view's responses as the same for every anonymous reader."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        response.page_cacheable = True  # type: ignore[attr-defined]
+        return response
+
+    return wrapped
