@@ -13,8 +13,9 @@ see (a draft's or an in-review article's edit, editors' bookkeeping) purges noth
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
+from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.utils import timezone
 
@@ -122,7 +123,7 @@ def _frame_if_sections_change(article: Article, before: dict | None) -> set[str]
     )
     sections = {article.section_id, before["section_id"] if before else None} - {None}
     for section_id in sections:
-        was = visible_before and before["section_id"] == section_id
+        was = visible_before and (before or {}).get("section_id") == section_id
         is_ = article.is_published and article.section_id == section_id
         if was != is_ and not (
             Article.objects.published()
@@ -238,7 +239,7 @@ def connect() -> None:
     pre_save.connect(_remember_article, sender=Article, dispatch_uid=f"{uid}.article-before")
     post_save.connect(_article_saved, sender=Article, dispatch_uid=f"{uid}.article")
     post_delete.connect(_article_deleted, sender=Article, dispatch_uid=f"{uid}.article-del")
-    for model, receiver in [
+    receivers: list[tuple[type[models.Model], Callable[..., None]]] = [
         (ArticleAuthor, _byline_changed),
         (TaggedArticle, _tagging_changed),
         (Correction, _shown_with_article),
@@ -247,7 +248,8 @@ def connect() -> None:
         (Section, _section_changed),
         (Author, _author_changed),
         (Tag, _tag_changed),
-    ]:
+    ]
+    for model, receiver in receivers:
         label = model._meta.label_lower
         post_save.connect(receiver, sender=model, dispatch_uid=f"{uid}.{label}")
         post_delete.connect(receiver, sender=model, dispatch_uid=f"{uid}.{label}-del")

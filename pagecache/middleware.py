@@ -13,21 +13,19 @@ import hashlib
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.template.response import SimpleTemplateResponse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 
 from . import expiry, store
+from .conf import page_cache_seconds
 from .keys import keys_of
 
 # Every stored page carries this key too: purging it empties every cache at once.
 SITE_KEY = "site"
 _PERSONAL_COOKIES = {settings.SESSION_COOKIE_NAME, "messages"}
 _SKIPPED_HEADERS = {"set-cookie", "content-length", "vary"}
-
-
-def page_cache_seconds() -> int:
-    return int(settings.NEWSROOM.get("PAGE_CACHE_SECONDS", 300))
 
 
 class PageCacheMiddleware:
@@ -66,7 +64,7 @@ def _shareable(response: HttpResponse) -> bool:
 
 def _label(request: HttpRequest, response: HttpResponse, page_key: str, counter: int) -> None:
     """Store the page and say how shared caches may keep it, unless a purge ran meanwhile."""
-    if hasattr(response, "render") and not response.is_rendered:
+    if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
         response.render()
     keys = sorted(keys_of(request) | {SITE_KEY})
     ttl = expiry.seconds_left(page_cache_seconds())

@@ -21,10 +21,10 @@ import time
 import urllib.request
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.db import transaction
 
 from . import store
+from .conf import setting
 
 logger = logging.getLogger("newsroom.pagecache")
 
@@ -54,7 +54,7 @@ def purge_now(keys: Iterable[str]) -> None:
 
 
 def targets() -> list[str]:
-    return list(settings.NEWSROOM.get("PURGE", []))
+    return list(setting("PURGE", []))
 
 
 def send(target: str, keys: list[str]) -> None:

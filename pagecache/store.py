@@ -15,16 +15,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.conf import settings
-from django.core.cache import caches
+from django.core.cache import BaseCache, caches
+
+from .conf import setting
 
 COUNTER = "pagecache:purges"
 VERSION = "pagecache:version:%s"
 PAGE = "pagecache:page:%s"
 
 
-def cache():
-    return caches[settings.NEWSROOM.get("PAGE_CACHE_ALIAS", "default")]
+def cache() -> BaseCache:
+    return caches[setting("PAGE_CACHE_ALIAS", "default")]
 
 
 def purge_counter() -> int:
