@@ -144,6 +144,8 @@ def main() -> None:
         "GUNICORN_BIND": f"127.0.0.1:{args.port}",
         "GUNICORN_WORKERS": "2",
         "GUNICORN_ACCESS_LOG": "",
+        # Lighthouse measures pages, not purges: the two workers' own memory will do.
+        "NEWSROOM_ALLOW_PROCESS_CACHE": "1",
     }
     env.pop("CACHE_URL", None)
     env.pop("REDIS_URL", None)

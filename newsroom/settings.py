@@ -222,6 +222,22 @@ NEWSROOM = {
     "BENCH_FLOOR": env_bool("NEWSROOM_BENCH_FLOOR"),
 }
 
+# A page cache kept in each process's own memory cannot be purged from the others: with
+# several workers an unpublished article would still be served by some of them (issue #15
+# measured 1 response in 9, twenty seconds after unpublishing, with three workers). Production
+# needs a shared cache (REDIS_URL) unless the page cache is off or one process serves all.
+if (
+    PRODUCTION
+    and NEWSROOM["PAGE_CACHE_SECONDS"] > 0
+    and CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    and not env_bool("NEWSROOM_ALLOW_PROCESS_CACHE")
+):
+    raise ImproperlyConfigured(
+        "The page cache needs a cache shared by every process in production: set REDIS_URL "
+        "(redis://host:6379/0), or NEWSROOM_PAGE_CACHE_SECONDS=0 to turn the page cache off, "
+        "or NEWSROOM_ALLOW_PROCESS_CACHE=1 if a single process serves the site."
+    )
+
 # Reader comments. The moderation policy is edited in the admin; these are its defaults
 # until an editor saves it. The anti-spam limits stay here.
 NEWSROOM_COMMENTS = {

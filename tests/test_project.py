@@ -48,11 +48,27 @@ def test_production_refuses_unsafe_settings(env, message):
     assert message in result.stderr
 
 
+SAFE_PRODUCTION = {
+    "DJANGO_ENV": "production",
+    "DJANGO_SECRET_KEY": STRONG_KEY,
+    "DJANGO_ALLOWED_HOSTS": "example.com",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+}
+
+
 def test_production_starts_with_safe_settings():
-    result = run_settings(
-        DJANGO_ENV="production", DJANGO_SECRET_KEY=STRONG_KEY, DJANGO_ALLOWED_HOSTS="example.com"
-    )
+    result = run_settings(**SAFE_PRODUCTION)
     assert result.returncode == 0, result.stderr
+
+
+def test_production_refuses_a_page_cache_in_each_process_memory():
+    """Workers cannot purge each other's memory: a shared cache, or the page cache off."""
+    result = run_settings(**{**SAFE_PRODUCTION, "REDIS_URL": ""})
+    assert result.returncode != 0
+    assert "The page cache needs a cache shared by every process" in result.stderr
+    for allowed in ({"NEWSROOM_PAGE_CACHE_SECONDS": "0"}, {"NEWSROOM_ALLOW_PROCESS_CACHE": "1"}):
+        result = run_settings(**{**SAFE_PRODUCTION, "REDIS_URL": "", **allowed})
+        assert result.returncode == 0, result.stderr
 
 
 def test_unknown_environment_name_is_refused():
@@ -68,6 +84,7 @@ def test_check_deploy_is_clean_in_production():
         DJANGO_ENV="production",
         DJANGO_SECRET_KEY=STRONG_KEY,
         DJANGO_ALLOWED_HOSTS="news.example.com",
+        REDIS_URL="redis://127.0.0.1:6379/0",
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
