@@ -218,6 +218,9 @@ NEWSROOM = {
     "RELATED_COUNT": 4,
     # Longest life of a cached reader page; any publish or change empties the cache anyway.
     "PAGE_CACHE_SECONDS": int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", "300")),
+    # Where purges go besides the app's own page cache (pagecache/purge.py): nothing, "log",
+    # or the addresses of the Varnish servers in front (http://varnish-1:6081,…).
+    "PURGE": env_list("NEWSROOM_PURGE"),
     # Only the benchmark turns this on (bench/pages.py).
     "BENCH_FLOOR": env_bool("NEWSROOM_BENCH_FLOOR"),
 }
