@@ -210,11 +210,7 @@ def _author_changed(sender, instance: Author, raw=False, **kwargs) -> None:
 
 def _tag_changed(sender, instance: Tag, raw=False, **kwargs) -> None:
     if not raw:
-        shown = (
-            Article.objects.published()
-            .filter(tagged_articles__tag=instance)
-            .values_list("pk", flat=True)
-        )
+        shown = Article.objects.published().filter(tags=instance).values_list("pk", flat=True)
         purge_on_commit({tag_key(instance.pk), SITEMAPS, *(article_key(pk) for pk in shown)})
 
 
