@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import copy
 import difflib
 
 from django import forms
@@ -8,6 +9,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q
+from django.forms.models import construct_instance
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -178,17 +180,28 @@ class ArticleAdminForm(forms.ModelForm):
             .get(pk=self.instance.pk)
         )
         loaded = self.cleaned_data.get("loaded_token")
-        if loaded is None or loaded == current.edit_token:
+        if loaded == current.edit_token:
             return
+        # A second, deliberate save after merging goes through: the form now knows the
+        # version it conflicts with.
+        self.data = self.data.copy()
+        self.data[self.add_prefix("loaded_token")] = str(current.edit_token)
+        if loaded is None:
+            # A form that does not say which version it was opened on may be older than
+            # the last save: refused like a stale one, never taken for a fresh one.
+            raise ValidationError(
+                _(
+                    "This form did not say which version of the article it was opened on, so "
+                    "nothing was saved: your text is kept below. Check it against the current "
+                    "version (open the article in a new tab), then save again."
+                ),
+                code="lost_update",
+            )
         who = (
             (current.updated_by.get_full_name() or current.updated_by.get_username())
             if current.updated_by
             else _("someone else")
         )
-        # A second, deliberate save after merging goes through: the form now knows the
-        # version it conflicts with.
-        self.data = self.data.copy()
-        self.data[self.add_prefix("loaded_token")] = str(current.edit_token)
         raise ValidationError(
             _(
                 "%(who)s saved this article at %(when)s while you were editing it. Nothing was "
@@ -209,8 +222,12 @@ class ArticleAdminForm(forms.ModelForm):
                 {"status": _("You may not publish articles: submit it for review instead.")}
             )
         override = (cleaned.get("publish_override_reason") or "").strip()
+        # Judge what the editor submitted, not the stored row: the form's values go on a
+        # copy (the instance itself only gets them once the whole form is valid).
+        submitted = copy.copy(self.instance)
+        construct_instance(self, submitted, self._meta.fields, self._meta.exclude)
         # Bylines live in an inline: their check runs in BylineFormSet.
-        problems = services.publication_problems(self.instance, byline_count=1)
+        problems = services.publication_problems(submitted, byline_count=1)
         if problems and not override:
             raise ValidationError(
                 {
