@@ -8,9 +8,9 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Articles")
 
     def ready(self) -> None:
-        from .pagecache import connect_invalidation
+        from . import purges
         from .roles import sync_roles
 
-        connect_invalidation()
+        purges.connect()
         # After every app's migrations, so permissions of later apps exist by the end.
         post_migrate.connect(sync_roles, dispatch_uid="articles.sync_roles")

@@ -21,6 +21,9 @@ from django.utils import feedgenerator
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from pagecache import add_keys
+
+from . import purges
 from .models import Article, Author, Section, Tag
 from .seo import lead_image
 
@@ -101,17 +104,23 @@ class ArticleFeed(Feed):
     def filter_articles(self, articles, obj):
         return articles
 
+    def list_key(self, obj) -> str:
+        return purges.FEEDS
+
     def items(self, obj):
         articles = Article.objects.published()
-        return (
+        items = list(
             self.filter_articles(articles, obj).with_bylines_and_tags().latest_first()[:FEED_LENGTH]
         )
+        add_keys(self.request, purges.FEEDS, self.list_key(obj), purges.article_keys(items))
+        return items
 
     # Items -----------------------------------------------------------------------------
 
     def item_title(self, item: Article) -> str:
-        # RSS readers take titles as HTML: "AT&T" must arrive escaped.
-        return escape(item.title)
+        # Plain text: the feed generator escapes it for XML once (escaping it here too
+        # showed "l&#x27;Ukraine" in feed readers).
+        return item.title
 
     def item_description(self, item: Article) -> str:
         # Atom (type="html") and RSS readers take summaries as HTML; the standfirst is text.
@@ -162,14 +171,13 @@ class ArticleFeed(Feed):
 class AtomFeedMixin:
     feed_type = MediaAtomFeed
 
-    def item_title(self, item: Article) -> str:
-        # Atom titles are plain text (type="text"): no escaping beyond XML's.
-        return item.title
-
 
 class SectionFeed(ArticleFeed):
     def get_object(self, request, slug):
         return get_object_or_404(Section, slug=slug)
+
+    def list_key(self, obj) -> str:
+        return purges.section_key(obj.pk)
 
     def title(self, obj) -> str:
         return f"{self.site_name()} – {obj.name}"
@@ -186,7 +194,11 @@ class SectionFeed(ArticleFeed):
 
 class TagFeed(SectionFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Tag, slug=slug)
+        # A tag only hidden articles use is not public yet: no feed shows its name.
+        return get_object_or_404(Tag.objects.with_visible_articles(), slug=slug)
+
+    def list_key(self, obj) -> str:
+        return purges.tag_key(obj.pk)
 
     def description(self, obj) -> str:
         return _("The latest articles about %(name)s.") % {"name": obj.name}
@@ -197,7 +209,10 @@ class TagFeed(SectionFeed):
 
 class AuthorFeed(SectionFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Author, slug=slug)
+        return get_object_or_404(Author.objects.with_visible_articles(), slug=slug)
+
+    def list_key(self, obj) -> str:
+        return purges.author_key(obj.pk)
 
     def description(self, obj) -> str:
         return _("The latest articles by %(name)s.") % {"name": obj.name}

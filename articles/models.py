@@ -9,11 +9,11 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
-from taggit.models import TagBase, TaggedItemBase
+from taggit.models import NaturalKeyManager, TagBase, TaggedItemBase
 
 from .images import build_renditions
 from .links import url_for
-from .querysets import ArticleQuerySet, AuthorQuerySet
+from .querysets import ArticleQuerySet, AuthorQuerySet, SectionQuerySet, TagQuerySet
 from .related.models import RelatedBuild, RelatedPosting, RelatedProfile, RelatedTerm  # noqa: F401
 from .related.tasks import schedule_refresh as schedule_related_refresh
 from .sanitize import clean_html, strip_tags
@@ -31,6 +31,8 @@ class Section(models.Model):
     position = models.PositiveSmallIntegerField(
         _("order"), default=0, help_text=_("Sections are listed by this number, smallest first.")
     )
+
+    objects = SectionQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "name"]
@@ -95,6 +97,9 @@ class Tag(TagBase):
 
     # TagBase's slug is ASCII-only; ours accepts letters of any script.
     slug = models.SlugField(_("slug"), unique=True, max_length=100, allow_unicode=True)
+
+    # taggit's manager (natural keys for fixtures) with the reader rules.
+    objects = NaturalKeyManager.from_queryset(TagQuerySet)()
 
     class Meta:
         ordering = ["name"]

@@ -194,8 +194,14 @@ def _pin_changed(sender, instance: HomepagePin, raw=False, **kwargs) -> None:
 
 
 def _section_changed(sender, instance: Section, raw=False, **kwargs) -> None:
-    if not raw:
-        purge_on_commit({FRAME, section_key(instance.pk), FEEDS, SITEMAPS})
+    """Its name is on every page (navigation, breadcrumbs, cards) once it has a visible
+    article; before that only on its own page."""
+    if raw:
+        return
+    keys = {section_key(instance.pk)}
+    if Article.objects.published().filter(section_id=instance.pk).exists():
+        keys |= {FRAME, FEEDS, SITEMAPS}
+    purge_on_commit(keys)
 
 
 def _author_changed(sender, instance: Author, raw=False, **kwargs) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import models
-from django.db.models import F, Prefetch, Q, Window
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -129,8 +129,27 @@ class CommentCount(models.Expression):
         )
 
 
-class AuthorQuerySet(models.QuerySet):
-    def with_published_articles(self) -> AuthorQuerySet:
+class ListingQuerySet(models.QuerySet):
+    """Sections, tags and authors: each has a page, feeds and a sitemap entry."""
+
+    article_lookup = ""  # the lookup from Article to the model
+
+    def with_visible_articles(self) -> ListingQuerySet:
+        """Those with at least one article readers can see: the only ones whose name a
+        reader page, feed, sitemap or navigation may show."""
         from .models import Article
 
-        return self.filter(bylines__article__in=Article.objects.published().values("pk")).distinct()
+        visible = Article.objects.published().filter(**{self.article_lookup: OuterRef("pk")})
+        return self.filter(Exists(visible))
+
+
+class SectionQuerySet(ListingQuerySet):
+    article_lookup = "section"
+
+
+class TagQuerySet(ListingQuerySet):
+    article_lookup = "tags"
+
+
+class AuthorQuerySet(ListingQuerySet):
+    article_lookup = "bylines__author"

@@ -1,8 +1,9 @@
 from django.urls import path, register_converter
 
+from pagecache import public_page
+
 from . import feeds, views
 from .converters import UnicodeSlugConverter
-from .pagecache import public_page
 
 register_converter(UnicodeSlugConverter, "uslug")
 

@@ -7,7 +7,9 @@ from django.shortcuts import get_object_or_404, render
 from django.views.generic import ListView, TemplateView
 from django.views.generic.detail import DetailView
 
-from . import preview, search
+from pagecache import add_keys
+
+from . import preview, purges, search
 from .models import Article, ArticleRedirect, Author, HomepagePin, Section, Tag
 from .reader import load_article_cards, load_article_page, load_front_page
 from .related import related_articles
@@ -35,6 +37,8 @@ class FrontPageView(TemplateView):
             per_section=HOME_PER_SECTION,
         )
         lead, latest = arrange_front_page(page.pins, page.top)
+        shown = [lead, *latest, *(a for _section, block in page.section_blocks for a in block)]
+        add_keys(self.request, purges.HOME, purges.article_keys(shown))
         context.update(lead=lead, latest=latest, section_blocks=page.section_blocks)
         return context
 
@@ -72,6 +76,9 @@ class ArticleListView(ListView):
     def get_heading_object(self):
         raise NotImplementedError
 
+    def list_key(self, pk: int) -> str:
+        raise NotImplementedError
+
     def filter_articles(self, articles):
         raise NotImplementedError
 
@@ -92,6 +99,11 @@ class ArticleListView(ListView):
         page.object_list = load_article_cards(
             self.list_kind, self.heading_object.pk, offset=bottom, limit=top - bottom
         )
+        add_keys(
+            self.request,
+            self.list_key(self.heading_object.pk),
+            purges.article_keys(page.object_list),
+        )
         return paginator, page, page.object_list, is_paginated
 
     def get_context_data(self, **kwargs):
@@ -102,6 +114,7 @@ class ArticleListView(ListView):
 
 class SectionView(ArticleListView):
     list_kind = "section"
+    list_key = staticmethod(purges.section_key)
 
     def get_heading_object(self):
         return get_object_or_404(Section, slug=self.kwargs["slug"])
@@ -115,9 +128,11 @@ class SectionView(ArticleListView):
 
 class TagView(ArticleListView):
     list_kind = "tag"
+    list_key = staticmethod(purges.tag_key)
 
     def get_heading_object(self):
-        return get_object_or_404(Tag, slug=self.kwargs["slug"])
+        # A tag only hidden articles use is not public yet: no page shows its name.
+        return get_object_or_404(Tag.objects.with_visible_articles(), slug=self.kwargs["slug"])
 
     def filter_articles(self, articles):
         return articles.tagged(self.heading_object)
@@ -125,9 +140,10 @@ class TagView(ArticleListView):
 
 class AuthorView(ArticleListView):
     list_kind = "author"
+    list_key = staticmethod(purges.author_key)
 
     def get_heading_object(self):
-        return get_object_or_404(Author, slug=self.kwargs["slug"])
+        return get_object_or_404(Author.objects.with_visible_articles(), slug=self.kwargs["slug"])
 
     def filter_articles(self, articles):
         return articles.by_author(self.heading_object)
@@ -168,6 +184,11 @@ class ArticleDetailView(DetailView):
         # Read with the article (articles/reader.py), or for a preview now.
         related = getattr(self, "related", None)
         context["related"] = related_articles(self.object) if related is None else related
+        add_keys(
+            self.request,
+            purges.article_key(self.object.pk),
+            purges.article_keys(context["related"]),
+        )
         context["current_section_slug"] = self.object.section.slug
         return context
 

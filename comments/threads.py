@@ -13,7 +13,6 @@ from django.db import connection
 from django.db.models import Count, Q, QuerySet, Subquery
 
 from articles.models import Article
-from articles.pagecache import per_generation
 
 from .models import Comment, ModerationPolicy
 
@@ -130,10 +129,9 @@ def _prune(nodes: list[Comment]) -> list[Comment]:
     return kept
 
 
-@per_generation
 def reader_policy() -> ModerationPolicy:
-    """The policy as article pages apply it, read once per cache generation (saving the
-    policy moves the generation). Posting reads it afresh (services.post_comment)."""
+    """The policy as article pages apply it (saving it purges every article page, which
+    carries the policy's key: comments/purges.py)."""
     return ModerationPolicy.load()
 
 

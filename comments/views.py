@@ -2,16 +2,22 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest, JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET
 
 from articles.models import Article
 from articles.views import ArticleDetailView
 
 from . import services
-from .antispam import hash_ip, hit_rate_limit
+from .antispam import hash_ip, hit_rate_limit, issue_stamp
 from .forms import CommentForm
 from .models import Comment
 from .threads import (
@@ -24,6 +30,31 @@ from .threads import (
 )
 
 STATUS_OF_REFUSAL = {"closed": 403}
+NOT_SENT_YET = gettext_lazy(
+    "Your comment has not been sent yet: this page needed a moment to prepare it. "
+    "Your text is kept below; press Publish again."
+)
+
+
+@require_GET
+@never_cache
+def form_tokens(request: HttpRequest, article_id: int) -> JsonResponse:
+    """What a comment form on a shared page needs before it is sent: this reader's CSRF
+    token and a fresh single-use submission stamp. Asked for by the form's script when the
+    reader starts writing; never stored by any cache."""
+    article = get_object_or_404(Article.objects.published(), pk=article_id)
+    return JsonResponse(
+        {"csrfmiddlewaretoken": get_token(request), "stamp": issue_stamp(article.pk)}
+    )
+
+
+def _has_tokens(request: HttpRequest) -> bool:
+    """Whether the post carries a valid CSRF token and a stamp (Django's own CSRF check,
+    run here because a post without them is sent back rather than refused)."""
+    if not request.POST.get("stamp"):
+        return False
+    refusal = CsrfViewMiddleware(lambda request: None).process_view(request, None, (), {})
+    return refusal is None
 
 
 def render_article(request, article: Article, form: CommentForm, *, status: int):
@@ -68,12 +99,20 @@ def received(request, article: Article, comment: Comment | None):
     return redirect(f"{thread_url(article_url, page, conversation)}#respond")
 
 
+@method_decorator(csrf_exempt, name="dispatch")  # checked in post(): see _has_tokens()
 class PostCommentView(View):
     http_method_names = ["post"]
 
     def post(self, request, article_id: int):
         article = get_object_or_404(Article.objects.published(), pk=article_id)
         form = CommentForm(request.POST, article=article)
+        if not _has_tokens(request):
+            # Sent from a shared page before its script brought the tokens (no JavaScript,
+            # or the request failed): back once, with the reader's text and fresh tokens.
+            form.full_clean()
+            form.errors.pop("stamp", None)
+            form.add_error(None, NOT_SENT_YET)
+            return render_article(request, article, form, status=400)
         ip = request.META.get("REMOTE_ADDR", "")
         if retry_after := hit_rate_limit("ip", ip):
             return too_many(request, article, form, retry_after)

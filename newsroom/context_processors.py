@@ -3,5 +3,5 @@ from django.conf import settings
 
 def site(request):
     """What every page's header and footer show (the section navigation is a template tag,
-    `{% sections_nav %}`, rendered once per generation: articles/navigation.py)."""
+    `{% sections_nav %}`: articles/navigation.py)."""
     return {"site_name": settings.NEWSROOM["SITE_NAME"]}

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "reversion",
     "django_prose_editor",
     "csp",
+    "pagecache",
     "articles",
     "comments",
     "wpimport",
@@ -82,8 +83,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Old WordPress addresses (/?p=123, /2019/05/14/slug/) answer 301 to imported articles.
     "wpimport.middleware.LegacyRedirectMiddleware",
-    # Anonymous readers' pages come from here, before sessions, auth and CSRF.
-    "articles.pagecache.PageCacheMiddleware",
+    # Anonymous readers' pages come from here, before sessions, auth and CSRF; every
+    # public page leaves labelled with the scopes it shows (surrogate keys).
+    "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -216,7 +218,8 @@ NEWSROOM = {
     "SITE_NAME": os.environ.get("NEWSROOM_SITE_NAME", "Newsroom"),
     "PAGE_SIZE": 20,
     "RELATED_COUNT": 4,
-    # Longest life of a cached reader page; any publish or change empties the cache anyway.
+    # Longest life of a cached reader page, here and in a shared cache in front. A write
+    # purges the pages it touches at once; comment counts on cards may lag this long.
     "PAGE_CACHE_SECONDS": int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", "300")),
     # Where purges go besides the app's own page cache (pagecache/purge.py): nothing, "log",
     # or the addresses of the Varnish servers in front (http://varnish-1:6081,…).

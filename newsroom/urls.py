@@ -5,8 +5,9 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
-from articles.pagecache import public_page
+from articles.purges import SITEMAPS as SITEMAPS_KEY
 from articles.sitemaps import SITEMAPS, NewsSitemap, robots_txt
+from pagecache import public_page
 
 from .views import favicon, floor, serve_media
 
@@ -23,19 +24,19 @@ urlpatterns = [
     path("robots.txt", public_page(robots_txt), name="robots_txt"),
     path(
         "sitemap.xml",
-        public_page(sitemap_views.index),
+        public_page(sitemap_views.index, SITEMAPS_KEY),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap"},
         name="sitemap_index",
     ),
     path(
         "sitemap-news.xml",
-        public_page(sitemap_views.sitemap),
+        public_page(sitemap_views.sitemap, SITEMAPS_KEY),
         {"sitemaps": {"news": NewsSitemap}, "template_name": "articles/sitemap_news.xml"},
         name="sitemap_news",
     ),
     path(
         "sitemap-<slug:section>.xml",
-        public_page(sitemap_views.sitemap),
+        public_page(sitemap_views.sitemap, SITEMAPS_KEY),
         {"sitemaps": SITEMAPS, "template_name": "articles/sitemap.xml"},
         name="sitemap",
     ),

@@ -24,11 +24,13 @@ def keys_of(request: HttpRequest) -> set[str]:
     return set(request.__dict__.get(_KEYS, ()))
 
 
-def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Mark a reader view's responses as the same for every anonymous reader."""
+def public_page(view: Callable[..., HttpResponse], *keys: str) -> Callable[..., HttpResponse]:
+    """Mark a reader view's responses as the same for every anonymous reader; `keys` are
+    scopes every response of the view shows (the view may add others: `add_keys`)."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        add_keys(request, *keys)
         response = view(request, *args, **kwargs)
         response.page_cacheable = True  # type: ignore[attr-defined]
         return response

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.core.cache import BaseCache, caches
+from django.utils import timezone
 
 from .conf import setting
 
@@ -58,6 +59,10 @@ def load(page_key: str) -> dict | None:
     """The stored page at `page_key` if no key it shows was purged since it was stored."""
     entry = cache().get(PAGE % page_key)
     if entry is None:
+        return None
+    # By the site's clock too, not only the cache's: a page never outlives the next
+    # scheduled publication, even by the cache's rounding.
+    if entry["expires"] <= timezone.now().timestamp():
         return None
     if versions(entry["versions"]) != entry["versions"]:
         return None

@@ -23,15 +23,10 @@ def move_time():
 
 
 @pytest.fixture(autouse=True)
-def _fresh_memos():
-    """Tests roll back instead of committing, so no generation bump clears what a previous
-    test's pages kept in memory (the section navigation, the moderation policy)."""
+def _fresh_frames():
+    """The page frame's language-only fragments (base.html), in case a test changes settings."""
     from django.core.cache import caches
 
-    from articles.pagecache import forget_memos
-
-    forget_memos()
-    # The page frame's fragments (base.html), in case a test changes settings.
     caches["frames"].clear()
 
 

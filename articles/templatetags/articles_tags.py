@@ -35,12 +35,13 @@ def picture(article, sizes, priority=False, lazy=False, css_class=""):
 
 @register.simple_tag(takes_context=True)
 def sections_nav(context):
-    """The section navigation, rendered once per generation (articles/navigation.py)."""
+    """The section navigation (articles/navigation.py)."""
     from ..navigation import sections_nav
 
     request = context.get("request")
     match = getattr(request, "resolver_match", None)
     return sections_nav(
+        request,
         context.get("current_section_slug") or "",
         is_home=bool(match and match.url_name == "index"),
     )

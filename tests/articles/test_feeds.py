@@ -146,14 +146,21 @@ def test_article_without_picture_or_byline_still_makes_a_valid_item(client, worl
 def test_titles_and_summaries_survive_special_characters(client, world):
     ArticleFactory(title="AT&T <rachète> « Time Warner »", standfirst="Prix : 5 < 6 & plus.")
     _, rss = parse(client, reverse("articles:feed"))
-    # RSS readers take titles and descriptions as HTML: the text arrives escaped once.
-    assert rss.entries[0].title_detail.type == "text/html"
-    assert html.unescape(rss.entries[0].title) == "AT&T <rachète> « Time Warner »"
+    # Titles are text, escaped once for XML; descriptions are HTML, so the text is escaped.
+    assert rss.entries[0].title == "AT&T <rachète> « Time Warner »"
     assert html.unescape(rss.entries[0].summary) == "Prix : 5 < 6 & plus."
     _, atom = parse(client, reverse("articles:feed_atom"))
     assert atom.entries[0].title_detail.type == "text/plain"
     assert atom.entries[0].title == "AT&T <rachète> « Time Warner »"
     assert html.unescape(atom.entries[0].summary) == "Prix : 5 < 6 & plus."
+
+
+def test_an_apostrophe_in_a_headline_reaches_feed_readers_as_itself(client, world):
+    """Regression (#14, finding 13): RSS titles were escaped twice (`l&#x27;Ukraine`)."""
+    ArticleFactory(title="Le soutien à l'Ukraine")
+    body, rss = parse(client, reverse("articles:feed"))
+    assert rss.entries[0].title == "Le soutien à l'Ukraine"
+    assert "&amp;#x27;" not in body.text
 
 
 def test_guid_does_not_change_when_headline_or_address_is_edited(client, world):

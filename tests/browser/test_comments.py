@@ -178,3 +178,31 @@ def test_a_long_conversation_shows_its_oldest_replies_then_all_of_them(
     page.get_by_role("link", name="Retour aux commentaires").click()
     page.wait_for_url(f"{article_url}#comment-{root.pk}")
     assert "Réponse numéro 3." not in replies.inner_text()
+
+
+HOSTILE_NAMES = [
+    '--><meta http-equiv="refresh" content="0;url=https://example.org/">',
+    '"]}--><script>document.title="pris"</script>',
+    "</script><img src=x onerror=\"document.title='pris'\">",
+]
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_a_hostile_name_on_a_cached_reply_page_is_only_text(live_server, page, settings, name):
+    """Regression (#14, finding 11): a name with `-->` closed the page cache's fragment marker
+    and a meta refresh sent Chromium away from the Reply page; a name with `"]}-->` made
+    that page a 500 on every cached request."""
+    settings.NEWSROOM = {**settings.NEWSROOM, "PAGE_CACHE_SECONDS": 300}
+    cache.clear()
+    article = ArticleFactory(title="Le marché couvert rouvre ses portes")
+    hostile = Comment.objects.create(
+        article=article, name=name, email="x@example.org", text="Bonjour.", status="approved"
+    )
+    url = f"{live_server.url}{article.get_absolute_url()}?reply={hostile.pk}"
+    for attempt in ("miss", "hit"):
+        response = page.goto(url)
+        assert response.status == 200 and response.headers["x-page-cache"] == attempt
+        page.wait_for_timeout(800)  # a refresh of 0 s would have left by now
+        assert page.url == url
+        assert page.title() != "pris"
+        assert name in page.locator("#respond-title").inner_text()

@@ -314,7 +314,8 @@ def test_article_page_queries_are_the_same_for_any_discussion_and_any_page(clien
         "200, conversation": count_queries(client, articles[200], conversation=long.pk),
     }
     assert len(set(counts.values())) == 1, counts
-    assert counts["none"] <= 2, counts  # the article statement and the comments (memory warm)
+    # The article statement, the comments, the navigation and the moderation policy.
+    assert counts["none"] <= 4, counts
 
 
 def test_a_page_loads_only_its_own_conversations(article, two_per_page):

@@ -9,7 +9,6 @@ from django.urls import reverse
 
 from comments import threads
 from comments.models import Comment
-from comments.templatetags.comment_tags import render_form
 from comments.threads import load_conversation, load_thread
 from tests.comments.conftest import form_data
 from tests.comments.factories import CommentFactory
@@ -320,19 +319,6 @@ def test_a_cached_conversation_view_keeps_its_form(client, article, discussion, 
     for response in (first, second):
         assert "Répondre à Alix" in response.text
         assert f"?conversation={long.pk}#respond" in unescape(response.text)
-
-
-def test_form_markers_cached_before_conversation_views_still_render(rf, article):
-    request = rf.get(article.get_absolute_url())
-    html = render_form(
-        request,
-        article_id=article.pk,
-        article_url=article.get_absolute_url(),
-        is_open=True,
-        reply_to=None,
-        page=2,
-    )
-    assert "?commentaires=2#respond" in html
 
 
 def test_load_conversation_needs_one_of_the_articles_conversations(article, discussion):

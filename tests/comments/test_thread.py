@@ -170,10 +170,7 @@ def build_discussion(article, count: int) -> None:
 
 
 def count_article_queries(client, article) -> tuple[int, str]:
-    """Queries of a page render with nothing kept in memory yet (the worst case)."""
-    from articles.pagecache import forget_memos
-
-    forget_memos()
+    """Queries of a page render (the page cache is off in tests)."""
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200

@@ -59,7 +59,7 @@ def test_editing_a_published_article_purges_its_pages_not_its_lists(purged):
 
 def test_publishing_purges_every_list_it_joins(purged):
     section = SectionFactory()
-    ArticleFactory(section=section)  # the section is already in the navigation
+    neighbour = ArticleFactory(section=section)  # the section is already in the navigation
     author = AuthorFactory()
     draft = ArticleFactory(status=Article.Status.DRAFT, section=section, authors=[author])
     draft.tags.add("Énergie")
@@ -70,6 +70,7 @@ def test_publishing_purges_every_list_it_joins(purged):
         draft.save()
     assert purged.keys == {
         f"article-{draft.pk}",
+        f"article-{neighbour.pk}",  # its "you might also like" now offers the new one
         "home",
         "feeds",
         "sitemaps",
