@@ -8,9 +8,16 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Articles")
 
     def ready(self) -> None:
+        from django.db.models.signals import pre_save
+
         from . import purges
         from .roles import sync_roles
+        from .text import clean_single_line_fields
 
         purges.connect()
+        for model in self.get_models():
+            pre_save.connect(
+                clean_single_line_fields, sender=model, dispatch_uid=f"single-line.{model.__name__}"
+            )
         # After every app's migrations, so permissions of later apps exist by the end.
         post_migrate.connect(sync_roles, dispatch_uid="articles.sync_roles")

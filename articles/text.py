@@ -1,4 +1,4 @@
-"""Text helpers shared by models and commands: slugs, word counts."""
+"""Text helpers shared by models, forms and commands: single-line cleaning, slugs, word counts."""
 
 import hashlib
 import math
@@ -9,6 +9,28 @@ from django.utils.text import slugify
 
 WORDS_PER_MINUTE = 220
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
+# Control characters (but tab and newline) and the bidirectional overrides and isolates
+# that can make a name or a headline read differently from what it is.
+INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def single_line(value: str) -> str:
+    """A name, headline or caption as readers may see it: one line, no invisible control
+    character, no bidirectional override, spaces collapsed."""
+    return " ".join(INVISIBLE.sub("", value).split())
+
+
+def clean_single_line_fields(sender, instance, raw=False, **kwargs) -> None:
+    """pre_save: every free-text single-line field of an editorial model (choices and slugs
+    aside) goes through `single_line()`, whatever path saved it (admin, import, shell)."""
+    if raw:
+        return
+    for field in instance._meta.concrete_fields:
+        if field.get_internal_type() != "CharField" or field.choices:
+            continue
+        value = getattr(instance, field.attname)
+        if isinstance(value, str):
+            setattr(instance, field.attname, single_line(value))
 
 
 def make_slug(value: str, *, max_length: int = 200) -> str:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import re
 import uuid
 from urllib.parse import urlsplit
 
@@ -12,12 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
+from articles.text import INVISIBLE
 
 from .antispam import Stamp, read_stamp
 
-# Control characters (but tab and newline) and the bidirectional overrides and isolates
-# that can make a name or a text read differently from what it is.
-INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 PARENT_INVALID = _("You can only reply to a published comment on this article.")
 WEBSITE_INVALID = _("Enter a web address starting with http:// or https://.")
 STAMP_INVALID = _("This form could not be checked. Please send it again.")

@@ -124,6 +124,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several editors at once on the embedded database: every transaction takes the write
+    # lock when it begins (IMMEDIATE), so two saves queue instead of one failing with
+    # "database is locked" half-way; a writer waits up to 20 s for the other; WAL lets
+    # readers read while one writes.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE",
+        timeout=20,
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Full-text search helpers (articles/search.py); the app has no models.
     INSTALLED_APPS.append("django.contrib.postgres")

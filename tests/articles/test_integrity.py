@@ -1,10 +1,12 @@
 """Issue #14: editorial safeguards hold against direct requests (regression tests)."""
 
+import pytest
 from django.test import Client
 
-from articles.models import Article
+from articles.models import Article, Section, Tag
+from tests.articles.test_feeds import HIDDEN, make_hidden
 from tests.articles.test_workflow import change_url, client_for, draft_by, people  # noqa: F401
-from tests.factories import image_file
+from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, image_file
 from tests.formdata import form_data
 
 
@@ -62,3 +64,70 @@ def test_a_stale_form_without_its_token_is_refused_and_keeps_the_text(people):  
     merged = form_data(refused.text, "article_form")
     assert merged["loaded_token"] == str(article.edit_token)
     assert second.post(change_url(article), merged).status_code == 302
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", sorted(HIDDEN))
+def test_a_tag_or_author_of_hidden_articles_only_is_not_public(client, kind):
+    """Finding 8: their pages and feeds answered 200 with the name, in both languages."""
+    author = AuthorFactory(name="Plume Secrète", slug="plume-secrete")
+    make_hidden(kind, tags=["Dossier secret"], authors=[author])
+    tag = Tag.objects.get(name="Dossier secret")
+    for prefix in ("", "/en"):
+        for url in (tag.get_absolute_url(), author.get_absolute_url()):
+            for suffix in ("", "flux/", "flux/atom/"):
+                response = client.get(prefix + url + suffix)
+                assert response.status_code == 404, (prefix + url + suffix, response.status_code)
+                assert (
+                    "Dossier secret" not in response.text and "Plume Secrète" not in response.text
+                )
+    ArticleFactory(tags=["Dossier secret"], authors=[author])  # now one is visible
+    assert client.get(tag.get_absolute_url()).status_code == 200
+    assert client.get(author.get_absolute_url() + "flux/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_section_without_a_visible_article_is_left_out_of_the_navigation(client):
+    """Finding 9: every page listed it; its own page may stay, empty."""
+    ArticleFactory(section=SectionFactory(name="Monde"))
+    empty = SectionFactory(name="Rubrique vide")
+    make_hidden("scheduled", section=empty)
+    home = client.get("/").text
+    assert "Monde" in home and "Rubrique vide" not in home
+    assert client.get(empty.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.django_db
+def test_bidi_controls_are_stripped_from_every_single_line_field():
+    """Finding 12: a right-to-left override survived in names and headlines (the section's
+    in every page's navigation); the comment name already dropped it."""
+    section = SectionFactory(name="Sports\u202e")
+    author = AuthorFactory(name="Sara\u2066 Martin\u2069")
+    article = ArticleFactory(
+        title="Le sommet\u202d de Paris\n",
+        section=section,
+        authors=[author],
+        tags=["Ukraine\u202e"],
+    )
+    article.lead_image_caption = "Vue\x07 du\u200f fleuve"
+    article.save()
+    article.refresh_from_db()
+    assert Section.objects.get(pk=section.pk).name == "Sports"
+    assert author.__class__.objects.get(pk=author.pk).name == "Sara Martin"
+    assert article.title == "Le sommet de Paris"
+    assert (
+        article.lead_image_caption == "Vue du\u200f fleuve"
+    )  # RLM marks stay: languages need them
+    assert [tag.name for tag in article.tags.all()] == ["Ukraine"]
+
+
+def test_sqlite_is_set_up_for_several_editors_at_once(settings):
+    """Finding 7: two saves at the same instant answered one 500 "database is locked"."""
+    from newsroom import settings as project
+
+    options = project.DATABASES["default"].get("OPTIONS", {})
+    if project.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        pytest.skip("PostgreSQL: row locks, no database-wide lock")
+    assert options["transaction_mode"] == "IMMEDIATE"
+    assert options["timeout"] >= 10
+    assert "journal_mode=WAL" in options["init_command"]
