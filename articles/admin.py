@@ -6,6 +6,7 @@ import difflib
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q
@@ -129,6 +130,14 @@ def https_formfield(field, **kwargs):
     return field.formfield(**kwargs)
 
 
+_RESTORING_OVER = "_newsroom_restoring_over"
+
+
+def restoring_over(request) -> Article | None:
+    """The stored article a revision restore in this request replaces, if any."""
+    return getattr(request, _RESTORING_OVER, None)
+
+
 class ArticleAdminForm(forms.ModelForm):
     loaded_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
@@ -146,7 +155,10 @@ class ArticleAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["loaded_token"].initial = self.instance.edit_token
+        # A restore page shows an old version on the instance: the version it was opened
+        # over is the stored one (ArticleAdmin.revision_view).
+        over = restoring_over(self.request)
+        self.fields["loaded_token"].initial = (over or self.instance).edit_token
 
     def clean_lead_image(self):
         upload = self.cleaned_data.get("lead_image")
@@ -167,7 +179,9 @@ class ArticleAdminForm(forms.ModelForm):
     def _refuse_lost_update(self):
         if self.instance.pk is None:
             return
-        current = (
+        # During a restore the row already holds the old version: compare with the one it
+        # replaces, read before the restore began.
+        current = restoring_over(self.request) or (
             Article.objects.select_for_update(of=("self",))
             .select_related("updated_by")
             .only(
@@ -369,6 +383,30 @@ class ArticleAdmin(VersionAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and self._may_edit(request, obj)
+
+    # Revision history ----------------------------------------------------------------
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        """Restore an old version, judged on the article as it stands.
+
+        django-reversion puts the old version on the row before the change form checks
+        anything, so a contributor restoring his own old draft over a published article
+        would be judged on a draft he owns. Who may restore, and which version the restore
+        page was opened over (the lost-update check), come from the stored row.
+        """
+        current = Article.objects.select_related("updated_by").filter(pk=unquote(object_id)).first()
+        if current is None:
+            raise Http404
+        if not self.has_change_permission(request, current):
+            raise PermissionDenied
+        setattr(request, _RESTORING_OVER, current)
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        # A deleted article comes back with its old status and bylines: editors only.
+        if not can_edit_any(request.user):
+            raise PermissionDenied
+        return super().recover_view(request, version_id, extra_context)
 
     def has_publish_permission(self, request):
         return can_publish(request.user)

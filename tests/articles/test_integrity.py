@@ -2,6 +2,7 @@
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from articles.models import Article, Section, Tag
 from tests.articles.test_feeds import HIDDEN, make_hidden
@@ -131,3 +132,84 @@ def test_sqlite_is_set_up_for_several_editors_at_once(settings):
     assert options["transaction_mode"] == "IMMEDIATE"
     assert options["timeout"] >= 10
     assert "journal_mode=WAL" in options["init_command"]
+
+
+# Revision restores -------------------------------------------------------------------------
+
+
+def save_through_admin(client, article, **changes):
+    data = form_data(client.get(change_url(article)).text, "article_form")
+    data.update(changes)
+    response = client.post(change_url(article), data)
+    assert response.status_code == 302, response.content[:2000]
+    article.refresh_from_db()
+
+
+def versions_of(article):
+    from reversion.models import Version
+
+    return list(Version.objects.get_for_object(article))  # newest first
+
+
+def restore_url(article, version):
+    return reverse("admin:articles_article_revision", args=[article.pk, version.pk])
+
+
+def test_a_contributor_cannot_restore_his_draft_over_a_published_article(people):  # noqa: F811
+    """Finding 2: the restore was judged on the old draft django-reversion had already put
+    back on the row, so a contributor unpublished and rewrote an editor's published story."""
+    contributor, editor = Client(), Client()
+    client_for(contributor, people["contributor"])
+    client_for(editor, people["editor"])
+    article = draft_by(people["contributor"], body="<h2>Titre</h2><p>Version du pigiste.</p>")
+    save_through_admin(contributor, article)
+    save_through_admin(
+        editor, article, status="published", body="<h2>Titre</h2><p>Version publiée.</p>"
+    )
+    old = versions_of(article)[-1]
+    page = contributor.get(restore_url(article, old))
+    assert page.status_code == 403
+    data = form_data(editor.get(restore_url(article, old)).text, "article_form")
+    assert contributor.post(restore_url(article, old), data).status_code == 403
+    article.refresh_from_db()
+    assert article.is_published and "Version publiée." in article.body
+
+
+def test_an_old_byline_does_not_give_a_contributor_an_editors_article_back(people):  # noqa: F811
+    """Finding 3: the first revision carried his byline; restoring it made him the owner."""
+    editor = client_for(Client(), people["editor"])
+    camille = people["contributor"].author_profile
+    article = ArticleFactory(status=Article.Status.DRAFT, authors=[camille])
+    Article.objects.filter(pk=article.pk).update(created_by=people["editor"])
+    save_through_admin(editor, article)
+    article.bylines.all().delete()
+    article.bylines.create(author=AuthorFactory(name="Sara"))
+    save_through_admin(editor, article, status="published")
+    contributor = client_for(Client(), people["contributor"])
+    first = versions_of(article)[-1]
+    data = form_data(editor.get(restore_url(article, first)).text, "article_form")
+    assert contributor.post(restore_url(article, first), data).status_code == 403
+    article.refresh_from_db()
+    assert article.is_published
+    assert [b.author.name for b in article.bylines.all()] == ["Sara"]
+
+
+def test_a_restore_opened_before_a_colleagues_save_is_refused(people):  # noqa: F811
+    """Finding 6: the restore brought back the old edit token and overwrote the newer save."""
+    sara, nadia = client_for(Client(), people["editor"]), client_for(Client(), people["admin"])
+    article = draft_by(people["contributor"], body="<p>Premier état.</p>")
+    save_through_admin(sara, article)
+    save_through_admin(sara, article, body="<p>Deuxième état.</p>")
+    old = versions_of(article)[-1]
+    stale = form_data(sara.get(restore_url(article, old)).text, "article_form")
+    save_through_admin(nadia, article, body="<p>Travail de Nadia.</p>")
+    refused = sara.post(restore_url(article, old), stale)
+    assert refused.status_code == 200
+    assert "Rien n’a été enregistré" in refused.text
+    article.refresh_from_db()
+    assert "Travail de Nadia." in article.body
+    # Opened after her save, the restore goes through.
+    fresh = form_data(sara.get(restore_url(article, old)).text, "article_form")
+    assert sara.post(restore_url(article, old), fresh).status_code == 302
+    article.refresh_from_db()
+    assert "Premier état." in article.body
