@@ -7,6 +7,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q
@@ -41,6 +43,7 @@ from .models import (
     TaggedArticle,
 )
 from .sanitize import EDITOR_EXTENSIONS
+from .staff import StaffGroupAdmin, StaffUserAdmin
 
 # Django 6 makes https the default scheme of typed-in addresses; say so now.
 URL_FIELDS_HTTPS = {models.URLField: {"assume_scheme": "https"}}
@@ -732,3 +735,10 @@ class TagAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+# Staff accounts and roles: nobody grants more than they hold (articles/staff.py).
+for model, model_admin in ((get_user_model(), StaffUserAdmin), (Group, StaffGroupAdmin)):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+    admin.site.register(model, model_admin)

@@ -9,6 +9,7 @@ class _FormParser(HTMLParser):
         self.form_id, self.inside, self.data = form_id, False, {}
         self._textarea = self._select = None
         self._option = None
+        self._multiple = False
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -28,9 +29,15 @@ class _FormParser(HTMLParser):
             self._textarea, self.data[name] = name, ""
         elif tag == "select":
             self._select = name
-            self.data.setdefault(name, "")
+            self._multiple = "multiple" in attrs
+            if not self._multiple:
+                self.data.setdefault(name, "")
         elif tag == "option" and self._select and "selected" in attrs:
-            self.data[self._select] = attrs.get("value", "")
+            value = attrs.get("value", "")
+            if self._multiple:  # a browser sends each selected option, or nothing
+                self.data.setdefault(self._select, []).append(value)
+            else:
+                self.data[self._select] = value
 
     def handle_endtag(self, tag):
         if tag == "form":

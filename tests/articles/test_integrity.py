@@ -213,3 +213,65 @@ def test_a_restore_opened_before_a_colleagues_save_is_refused(people):  # noqa: 
     assert sara.post(restore_url(article, old), fresh).status_code == 302
     article.refresh_from_db()
     assert "Premier état." in article.body
+
+
+# Staff accounts ----------------------------------------------------------------------------
+
+
+def user_change(user):
+    return reverse("admin:auth_user_change", args=[user.pk])
+
+
+def test_an_administrator_cannot_make_himself_superuser(people):  # noqa: F811
+    """Finding 4: Django's UserAdmin let anyone with auth.change_user tick the flag."""
+    nadia = people["admin"]
+    client = client_for(Client(), nadia)
+    data = form_data(client.get(user_change(nadia)).text, "user_form")
+    data["is_superuser"] = "on"
+    data["first_name"] = "Nadia"
+    assert client.post(user_change(nadia), data).status_code == 302
+    nadia.refresh_from_db()
+    assert nadia.first_name == "Nadia"  # the rest of the form was saved
+    assert not nadia.is_superuser
+
+
+def test_an_administrator_cannot_touch_a_superuser(people, django_user_model):  # noqa: F811
+    boss = django_user_model.objects.create_superuser("patronne", password="tres-secret-1")
+    client = client_for(Client(), people["admin"])
+    password_url = reverse("admin:auth_user_password_change", args=[boss.pk])
+    # Superusers are not even listed to him: 404 (403 would do as well).
+    assert client.get(password_url).status_code in {403, 404}
+    answer = client.post(
+        password_url, {"password1": "pris-en-main-9", "password2": "pris-en-main-9"}
+    )
+    assert answer.status_code in {403, 404}
+    boss.refresh_from_db()
+    assert boss.check_password("tres-secret-1")
+    assert client.get(user_change(boss)).status_code in {302, 403, 404}
+    delete = reverse("admin:auth_user_delete", args=[boss.pk])
+    client.post(delete, {"post": "yes"})
+    assert django_user_model.objects.filter(pk=boss.pk).exists()
+
+
+def test_nobody_grants_a_permission_he_does_not_hold(people):  # noqa: F811
+    from django.contrib.auth.models import Group, Permission
+
+    nadia = people["admin"]
+    client = client_for(Client(), nadia)
+    group = Group.objects.get(name="Administrator")
+    url = reverse("admin:auth_group_change", args=[group.pk])
+    data = form_data(client.get(url).text, "group_form")
+    change_permission = Permission.objects.get(codename="change_permission")
+    data["permissions"] = [*group.permissions.values_list("pk", flat=True), change_permission.pk]
+    refused = client.post(url, data)
+    assert refused.status_code == 200
+    assert "auth.change_permission" in refused.text
+    assert not group.permissions.filter(pk=change_permission.pk).exists()
+    # Nor to himself directly, nor through a group holding more than he does.
+    powerful = Group.objects.create(name="Tout-puissant")
+    powerful.permissions.add(change_permission)
+    data = form_data(client.get(user_change(nadia)).text, "user_form")
+    for field, value in (("user_permissions", [change_permission.pk]), ("groups", [powerful.pk])):
+        client.post(user_change(nadia), {**data, field: value})
+        nadia = type(nadia).objects.get(pk=nadia.pk)
+        assert not nadia.has_perm("auth.change_permission"), field
