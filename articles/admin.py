@@ -39,6 +39,7 @@ from .models import (
     HomepagePin,
     PinnedRelated,
     Section,
+    ShareLink,
     Tag,
     TaggedArticle,
 )
@@ -114,6 +115,40 @@ class PinnedRelatedInline(admin.TabularInline):
     extra = 0
     autocomplete_fields = ["related"]
     fields = ["related", "position"]
+
+
+class ShareLinkForm(forms.ModelForm):
+    revoke = forms.BooleanField(label=gettext_lazy("revoke"), required=False)
+
+    class Meta:
+        model = ShareLink
+        fields: list[str] = []
+
+
+class ShareLinkInline(admin.TabularInline):
+    """Who made each share link, until when it works, and a box to revoke it."""
+
+    model = ShareLink
+    form = ShareLinkForm
+    fk_name = "article"
+    extra = 0
+    can_delete = False
+    fields = ["address", "created_by", "created_at", "expires_at", "state", "revoke"]
+    readonly_fields = ["address", "created_by", "created_at", "expires_at", "state"]
+
+    def has_add_permission(self, request, obj=None):
+        return False  # made with the "Create a share link" button
+
+    @admin.display(description=gettext_lazy("address"))
+    def address(self, link: ShareLink) -> str:
+        return link.get_absolute_url()
+
+    @admin.display(description=gettext_lazy("state"))
+    def state(self, link: ShareLink) -> str:
+        if link.revoked_at is not None:
+            who = link.revoked_by.get_username() if link.revoked_by else "?"
+            return _("revoked by %(who)s") % {"who": who}
+        return _("working") if link.is_working else _("expired")
 
 
 class RedirectInline(admin.TabularInline):
@@ -324,7 +359,14 @@ class ArticleAdmin(VersionAdmin):
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
     formfield_overrides = URL_FIELDS_HTTPS
-    inlines = [BylineInline, TagInline, PinnedRelatedInline, CorrectionInline, RedirectInline]
+    inlines = [
+        BylineInline,
+        TagInline,
+        PinnedRelatedInline,
+        CorrectionInline,
+        RedirectInline,
+        ShareLinkInline,
+    ]
     readonly_fields = ["created_at", "updated_at", "reading_time", "created_by", "updated_by"]
     actions = ["submit_for_review", "publish_selected", "unpublish_selected", "move_to_section"]
     change_form_template = "admin/articles/article/change_form.html"
@@ -449,6 +491,14 @@ class ArticleAdmin(VersionAdmin):
             obj.created_by = request.user
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is ShareLink:
+            for link_form in formset.forms:
+                link = link_form.instance
+                if link_form.cleaned_data.get("revoke") and link.revoked_at is None:
+                    link.revoked_at, link.revoked_by = timezone.now(), request.user
+        super().save_formset(request, form, formset, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -648,13 +698,13 @@ class ArticleAdmin(VersionAdmin):
         article = self._viewable(request, pk)
         if request.method != "POST":
             return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
-        url = request.build_absolute_uri(preview.share_url(article))
+        link = preview.create_share_link(article, request.user)
         self.message_user(
             request,
             format_html(
                 _("Share link for reviewers, valid for {hours} hours: {url}"),
                 hours=preview.SHARE_HOURS,
-                url=url,
+                url=request.build_absolute_uri(link.get_absolute_url()),
             ),
             messages.SUCCESS,
         )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import secrets
 import uuid
 
 import reversion
@@ -575,3 +576,53 @@ reversion.register(ArticleAuthor)
 reversion.register(TaggedArticle)
 reversion.register(Correction)
 reversion.register(Article, follow=["bylines", "taggedarticle_set", "corrections"])
+
+
+def new_share_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class ShareLink(models.Model):
+    """A link that lets someone without an account read an unpublished article.
+
+    It works until it expires or an editor revokes it, and stops for good when the article
+    is unpublished or deleted; once the article is public it leads to the public address.
+    """
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="share_links"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_share_token, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("made by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("made on"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires on"))
+    revoked_at = models.DateTimeField(_("revoked on"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("share link")
+        verbose_name_plural = _("share links")
+
+    def __str__(self) -> str:
+        return str(_("Share link of %(date)s")) % {"date": f"{self.created_at:%Y-%m-%d %H:%M}"}
+
+    def get_absolute_url(self) -> str:
+        return url_for("articles:shared_preview", token=self.token)
+
+    @property
+    def is_working(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()

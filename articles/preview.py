@@ -2,29 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
-from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
-from .models import Article
+from .models import Article, ShareLink
 
 SHARE_HOURS = settings.NEWSROOM.get("PREVIEW_LINK_HOURS", 48)
-_SALT = "articles.preview"
 
 
-def share_url(article: Article) -> str:
+def create_share_link(article: Article, user) -> ShareLink:
     """A link anyone can open for SHARE_HOURS hours; it shows the article as it is then."""
-    token = signing.TimestampSigner(salt=_SALT).sign(str(article.pk))
-    return reverse("articles:shared_preview", kwargs={"token": token})
-
-
-def article_for_token(token: str) -> int:
-    """The article id a share token names; raises signing.SignatureExpired/BadSignature."""
-    value = signing.TimestampSigner(salt=_SALT).unsign(token, max_age=SHARE_HOURS * 3600)
-    return int(value)
+    return ShareLink.objects.create(
+        article=article,
+        created_by=user,
+        expires_at=timezone.now() + timedelta(hours=SHARE_HOURS),
+    )
 
 
 def render_preview(request: HttpRequest, article: Article, *, shared: bool) -> HttpResponse:

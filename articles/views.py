@@ -1,16 +1,15 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.core import signing
 from django.http import Http404, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.generic import ListView, TemplateView
 from django.views.generic.detail import DetailView
 
 from pagecache import add_keys
 
 from . import preview, purges, search
-from .models import Article, ArticleRedirect, Author, HomepagePin, Section, Tag
+from .models import Article, ArticleRedirect, Author, HomepagePin, Section, ShareLink, Tag
 from .reader import load_article_cards, load_article_page, load_front_page
 from .related import related_articles
 
@@ -225,13 +224,16 @@ class SearchView(ListView):
 
 
 def shared_preview(request, token: str):
-    """A reviewer's signed preview link: 410 once expired, 404 if forged."""
-    try:
-        pk = preview.article_for_token(token)
-    except signing.SignatureExpired:
+    """A reviewer's preview link: the public page once the article is out; 410 once expired,
+    revoked or unpublished; 404 for a link that never existed or an article deleted."""
+    link = ShareLink.objects.select_related("article").filter(token=token).first()
+    if link is None:
+        raise Http404("This preview link is not valid.")
+    article = link.article
+    if article.is_published:
+        return preview.no_store(redirect(article))
+    if not link.is_working or article.status == Article.Status.UNPUBLISHED:
         return preview.no_store(
             render(request, "articles/preview_expired.html", {"expired": True}, status=410)
         )
-    except (signing.BadSignature, ValueError):
-        raise Http404("This preview link is not valid.") from None
-    return preview.render_preview(request, get_object_or_404(Article, pk=pk), shared=True)
+    return preview.render_preview(request, article, shared=True)

@@ -1,8 +1,11 @@
 """Issue #14: editorial safeguards hold against direct requests (regression tests)."""
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Article, Section, Tag
 from tests.articles.test_feeds import HIDDEN, make_hidden
@@ -275,3 +278,46 @@ def test_nobody_grants_a_permission_he_does_not_hold(people):  # noqa: F811
         client.post(user_change(nadia), {**data, field: value})
         nadia = type(nadia).objects.get(pk=nadia.pk)
         assert not nadia.has_perm("auth.change_permission"), field
+
+
+# Share links -------------------------------------------------------------------------------
+
+
+def share(client, article) -> str:
+    response = client.post(reverse("admin:articles_article_share", args=[article.pk]), follow=True)
+    return re.search(r"https?://[^/]+(/apercu/[^/\s<]+/)", response.text).group(1)
+
+
+def test_a_share_link_stops_when_the_article_is_unpublished(people):  # noqa: F811
+    """Finding 10: the full text stayed readable for 48 h after unpublishing."""
+    editor = client_for(Client(), people["editor"])
+    article = draft_by(people["contributor"], title="Enquête sous embargo")
+    link = share(editor, article)
+    reader = Client()
+    assert "Enquête sous embargo" in reader.get(link).text
+    Article.objects.filter(pk=article.pk).update(
+        status=Article.Status.PUBLISHED, published_at=timezone.now()
+    )
+    article.refresh_from_db()
+    public = reader.get(link)
+    assert public.status_code == 302 and public["Location"] == article.get_absolute_url()
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.UNPUBLISHED)
+    gone = reader.get(link)
+    assert gone.status_code == 410 and "Enquête sous embargo" not in gone.text
+    Article.objects.filter(pk=article.pk).delete()
+    assert reader.get(link).status_code == 404
+
+
+def test_editors_see_who_made_each_link_and_revoke_it(people):  # noqa: F811
+    editor = client_for(Client(), people["editor"])
+    article = draft_by(people["contributor"], title="Brouillon partagé")
+    link = share(editor, article)
+    page = editor.get(change_url(article)).text
+    assert link in page and "sara" in page
+    data = form_data(page, "article_form")
+    prefix = "share_links"
+    data[f"{prefix}-0-revoke"] = "on"
+    assert editor.post(change_url(article), data).status_code == 302
+    gone = Client().get(link)
+    assert gone.status_code == 410 and "Brouillon partagé" not in gone.text
+    assert "révoqué par sara" in editor.get(change_url(article)).text

@@ -239,7 +239,7 @@ def test_editors_may_override_title_and_description(client, article):
 def test_previews_carry_no_structured_data(client, article):
     article.status = Article.Status.DRAFT
     article.save()
-    response = client.get(preview.share_url(article))
+    response = client.get(preview.create_share_link(article, None).get_absolute_url())
     assert response.status_code == 200
     head = Head(response.content.decode())
     assert head.one("robots") == "noindex, nofollow"

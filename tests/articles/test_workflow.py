@@ -1,19 +1,16 @@
 """Roles × actions in the editors' admin, publication checks, lost updates, previews."""
 
 import re
-import time
 from datetime import timedelta
-from unittest import mock
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import Group, User
-from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
 from articles import preview, services
-from articles.models import Article, Correction, HomepagePin
+from articles.models import Article, Correction, HomepagePin, ShareLink
 from articles.roles import ADMINISTRATOR, CONTRIBUTOR, EDITOR
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, image_file
 from tests.formdata import form_data
@@ -333,18 +330,17 @@ def test_share_link_works_without_account_then_expires(client, people):
     shared = client.get(link)
     assert shared.status_code == 200 and "Pour le relecteur" in shared.text
     assert "no-store" in shared["Cache-Control"] or "no-cache" in shared["Cache-Control"]
-    # A link signed 49 hours ago.
-    signed_then = signing.b62_encode(int(time.time()) - 49 * 3600)
-    with mock.patch.object(signing.TimestampSigner, "timestamp", return_value=signed_then):
-        old_link = preview.share_url(article)
-    expired = client.get(old_link)
+    # A link made 49 hours ago.
+    old = preview.create_share_link(article, people["editor"])
+    ShareLink.objects.filter(pk=old.pk).update(expires_at=timezone.now() - timedelta(hours=1))
+    expired = client.get(old.get_absolute_url())
     assert expired.status_code == 410 and "expiré" in expired.text
 
 
 def test_forged_share_link_is_404(client, people):
     article = draft_by(people["contributor"])
-    link = preview.share_url(article)
-    assert client.get(link[:-3] + "xyz/").status_code == 404
+    link = preview.create_share_link(article, people["editor"]).get_absolute_url()
+    assert client.get(link[:-4] + "xyz/").status_code == 404
     assert client.get(reverse("articles:shared_preview", args=["nimportequoi"])).status_code == 404
 
 
