@@ -7,13 +7,13 @@ import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import NaturalKeyManager, TagBase, TaggedItemBase
 
 from .images import build_renditions
-from .links import url_for
 from .querysets import ArticleQuerySet, AuthorQuerySet, SectionQuerySet, TagQuerySet
 from .related.models import RelatedBuild, RelatedPosting, RelatedProfile, RelatedTerm  # noqa: F401
 from .related.tasks import schedule_refresh as schedule_related_refresh
@@ -48,7 +48,7 @@ class Section(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return url_for("articles:section", slug=self.slug)
+        return reverse("articles:section", kwargs={"slug": self.slug})
 
 
 class Author(models.Model):
@@ -90,7 +90,7 @@ class Author(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return url_for("articles:author", slug=self.slug)
+        return reverse("articles:author", kwargs={"slug": self.slug})
 
 
 class Tag(TagBase):
@@ -117,7 +117,7 @@ class Tag(TagBase):
         return f"{slug}-{i}" if i is not None else slug
 
     def get_absolute_url(self) -> str:
-        return url_for("articles:tag", slug=self.slug)
+        return reverse("articles:tag", kwargs={"slug": self.slug})
 
 
 class TaggedArticle(TaggedItemBase):
@@ -345,7 +345,7 @@ class Article(models.Model):
         schedule_related_refresh(self.pk)  # related articles follow, after the commit
 
     def get_absolute_url(self) -> str:
-        return url_for("articles:detail", **self.url_kwargs())
+        return reverse("articles:detail", kwargs=self.url_kwargs())
 
     def clean(self) -> None:
         if self.status == self.Status.PUBLISHED and self.published_at is None:
@@ -621,7 +621,7 @@ class ShareLink(models.Model):
         return str(_("Share link of %(date)s")) % {"date": f"{self.created_at:%Y-%m-%d %H:%M}"}
 
     def get_absolute_url(self) -> str:
-        return url_for("articles:shared_preview", token=self.token)
+        return reverse("articles:shared_preview", kwargs={"token": self.token})
 
     @property
     def is_working(self) -> bool:

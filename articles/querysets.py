@@ -45,8 +45,14 @@ class ArticleQuerySet(models.QuerySet):
         return self.defer("body", "body_html")
 
     def for_article_page(self) -> ArticleQuerySet:
-        """Everything the article page and its preview print: three queries in all."""
-        return self.with_comment_counts().with_bylines_and_tags()
+        """Everything the article page and its preview print: four queries in all (the
+        article with its section and comment count, bylines, tags, corrections)."""
+        return (
+            self.defer("body")
+            .with_comment_counts()
+            .with_bylines_and_tags()
+            .prefetch_related("corrections")
+        )
 
     def with_bylines(self) -> ArticleQuerySet:
         """Section and ordered bylines with their authors: two queries in all."""

@@ -1,8 +1,10 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import Q
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.generic import ListView, TemplateView
 from django.views.generic.detail import DetailView
 
@@ -10,7 +12,6 @@ from pagecache import add_keys
 
 from . import preview, purges, search
 from .models import Article, ArticleRedirect, Author, HomepagePin, Section, ShareLink, Tag
-from .reader import load_article_cards, load_article_page, load_front_page
 from .related import related_articles
 
 PAGE_SIZE = settings.NEWSROOM["PAGE_SIZE"]
@@ -26,19 +27,43 @@ class FrontPageView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # One query (articles/reader.py): editors' active pins, and from the (status,
-        # published_at) index the newest featured story of the last two days, the newest
-        # stories, and the section blocks drawn from a window of recent ones.
-        page = load_front_page(
-            newest=HOME_LATEST + 1,
-            featured_for=FEATURED_FOR,
-            window=HOME_WINDOW,
-            per_section=HOME_PER_SECTION,
+        visible = Article.objects.published()
+        pins = dict(
+            HomepagePin.objects.active()
+            .filter(article__in=visible)
+            .values_list("slot", "article_id")
         )
-        lead, latest = arrange_front_page(page.pins, page.top)
-        shown = [lead, *latest, *(a for _section, block in page.section_blocks for a in block)]
+        featured = visible.filter(
+            is_featured=True, published_at__gte=timezone.now() - FEATURED_FOR
+        ).latest_first()
+        # Ids only, from the (status, published_at) index: the newest make the top of the
+        # page, and the section blocks are drawn from the same recent window, so no query
+        # ever walks the whole archive.
+        recent = list(visible.latest_first().values_list("pk", flat=True)[:HOME_WINDOW])
+        top = list(
+            visible.filter(
+                Q(pk__in={*pins.values(), *recent[: HOME_LATEST + 1]})
+                | Q(pk__in=featured.values("pk")[:1])
+            )
+            .without_body()
+            .for_listing()
+            .latest_first()
+        )
+        lead, latest = arrange_front_page(pins, top)
+        blocks: dict[int, list[Article]] = {}
+        for article in (
+            visible.filter(pk__in=set(recent[:HOME_WINDOW]) - {a.pk for a in top})
+            .latest_per_section(HOME_PER_SECTION)
+            .without_body()
+            .select_related("section")
+            .with_comment_counts()
+            .order_by("section__position", "section__name", "-published_at", "-pk")
+        ):
+            blocks.setdefault(article.section_id, []).append(article)
+        section_blocks = [(articles[0].section, articles) for articles in blocks.values()]
+        shown = [lead, *latest, *(a for _section, block in section_blocks for a in block)]
         add_keys(self.request, purges.HOME, purges.article_keys(shown))
-        context.update(lead=lead, latest=latest, section_blocks=page.section_blocks)
+        context.update(lead=lead, latest=latest, section_blocks=section_blocks)
         return context
 
 
@@ -82,28 +107,14 @@ class ArticleListView(ListView):
         raise NotImplementedError
 
     def get_queryset(self):
-        # Only counted by the paginator: the page's cards are read in SQL (see below), where
-        # `list_kind` stands for the same filter as `filter_articles()` (tests hold them equal).
         self.heading_object = self.get_heading_object()
-        return self.filter_articles(Article.objects.published().latest_first())
+        visible = Article.objects.published().without_body().for_listing().latest_first()
+        return self.filter_articles(visible)
 
     def paginate_queryset(self, queryset, page_size):
-        # The paginator checks the page number and counts with the ORM; the page's cards,
-        # with their sections, comment counts and bylines, are one query (articles/reader.py).
-        paginator, page, _articles, is_paginated = super().paginate_queryset(queryset, page_size)
-        bottom = (page.number - 1) * paginator.per_page
-        top = bottom + paginator.per_page
-        if top + paginator.orphans >= paginator.count:
-            top = paginator.count
-        page.object_list = load_article_cards(
-            self.list_kind, self.heading_object.pk, offset=bottom, limit=top - bottom
-        )
-        add_keys(
-            self.request,
-            self.list_key(self.heading_object.pk),
-            purges.article_keys(page.object_list),
-        )
-        return paginator, page, page.object_list, is_paginated
+        paginator, page, articles, is_paginated = super().paginate_queryset(queryset, page_size)
+        add_keys(self.request, self.list_key(self.heading_object.pk), purges.article_keys(articles))
+        return paginator, page, articles, is_paginated
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -162,12 +173,12 @@ class ArticleDetailView(DetailView):
 
     def get_object(self, queryset=None):
         slug = self.kwargs["slug"]
-        page = load_article_page(slug)
-        if page is not None:
-            self.related = page.related
-            return page.article
+        visible = Article.objects.published()
+        article = visible.for_article_page().filter(slug=slug).first()
+        if article is not None:
+            return article
         old = (
-            ArticleRedirect.objects.filter(old_slug=slug, article__in=Article.objects.published())
+            ArticleRedirect.objects.filter(old_slug=slug, article__in=visible)
             .select_related("article")
             .first()
         )
@@ -176,13 +187,9 @@ class ArticleDetailView(DetailView):
         return old.article
 
     def get_context_data(self, **kwargs):
-        # No reader's form unless one is being redisplayed: the blank form is then rendered
-        # once per process (comments/templatetags/comment_tags.py).
-        kwargs.setdefault("comment_form", None)
+        kwargs.setdefault("comment_form", None)  # a reader's form, when one is redisplayed
         context = super().get_context_data(**kwargs)
-        # Read with the article (articles/reader.py), or for a preview now.
-        related = getattr(self, "related", None)
-        context["related"] = related_articles(self.object) if related is None else related
+        context["related"] = related_articles(self.object)
         add_keys(
             self.request,
             purges.article_key(self.object.pk),

@@ -56,6 +56,7 @@ def related_articles(article: Article, limit: int | None = None) -> list[Article
             ),
         )
         .select_related("section")
+        .defer("body", "body_html")  # cards print neither
         .order_by(
             F("pin__position").asc(nulls_last=True),
             F("pin__id").asc(nulls_last=True),

@@ -1,50 +1,69 @@
-from django import template
+"""What the reader templates need beyond Django's own tags: picture addresses, counts in
+words, the section navigation and the page in each language. Markup stays in templates
+(templates/articles/_card.html, _byline.html, _picture.html, _sections_nav.html)."""
 
-from .. import cards
+from urllib.parse import unquote, urlsplit, urlunsplit
+
+from django import template
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.utils.translation import get_language, get_language_info, ngettext, override
+
+from pagecache import add_keys
+
+from ..models import Section
+from ..purges import FRAME
 
 register = template.Library()
 
 
-@register.simple_tag
-def article_card(article, **options):
-    """`{% article_card article size="row" level=2 show_image=True … %}` (articles/cards.py)."""
-    return cards.article_card(article, **options)
+@register.filter
+def srcset(renditions: list[dict] | None, kind: str) -> str:
+    """`url 480w, url 800w…` for the renditions of one kind ("webp" or "fallback")."""
+    return ", ".join(f"{default_storage.url(r[kind])} {r['width']}w" for r in renditions or [])
+
+
+@register.filter
+def largest(renditions: list[dict] | None, kind: str) -> str:
+    return default_storage.url(renditions[-1][kind]) if renditions else ""
 
 
 @register.filter
 def comment_count(count) -> str:
-    """ "3 commentaires": what `{% blocktranslate count %}` wrote, for a fraction of its cost."""
-    return cards.comment_count(int(count))
+    """ "3 commentaires"."""
+    count = int(count)
+    return ngettext("%(counter)s comment", "%(counter)s comments", count) % {"counter": count}
 
 
 @register.filter
 def reading_time(minutes) -> str:
-    """ "4 minutes de lecture" (same message as the template's former blocktranslate)."""
-    return cards.reading_time(int(minutes))
+    """ "4 minutes de lecture"."""
+    minutes = int(minutes)
+    return ngettext("%(minutes)s minute read", "%(minutes)s minutes read", minutes) % {
+        "minutes": minutes
+    }
 
 
-@register.simple_tag
-def byline(bylines):
-    return cards.byline(bylines)
+@register.inclusion_tag("articles/_sections_nav.html", takes_context=True)
+def sections_nav(context) -> dict:
+    """The <nav> of sections, the current page's link marked.
 
-
-@register.simple_tag
-def picture(article, sizes, priority=False, lazy=False, css_class=""):
-    return cards.picture(article, sizes, priority=priority, lazy=lazy, css_class=css_class)
-
-
-@register.simple_tag(takes_context=True)
-def sections_nav(context):
-    """The section navigation (articles/navigation.py)."""
-    from ..navigation import sections_nav
-
+    It lists the sections that have an article readers can see (an empty section keeps its
+    page, for an editor who wants it, but is not offered to readers), in the editors'
+    order. Every page that prints it carries the `frame` key: renaming, adding or
+    reordering a section, or a section gaining its first or losing its last visible
+    article, purges it (articles/purges.py).
+    """
     request = context.get("request")
+    if request is not None:
+        add_keys(request, FRAME)
     match = getattr(request, "resolver_match", None)
-    return sections_nav(
-        request,
-        context.get("current_section_slug") or "",
-        is_home=bool(match and match.url_name == "index"),
-    )
+    return {
+        "nav_sections": Section.objects.with_visible_articles(),
+        "current_section_slug": context.get("current_section_slug") or "",
+        "is_home": bool(match and match.url_name == "index"),
+    }
 
 
 @register.simple_tag(takes_context=True)
@@ -53,16 +72,8 @@ def language_versions(context) -> list[dict]:
 
     What translate_url(path, code) gives for each code, with the path resolved once rather
     than once per language (resolving does not depend on `code`, only on the active
-    language, the same for the whole loop) and the links reversed by url_for().
+    language, the same for the whole loop).
     """
-    from urllib.parse import unquote, urlsplit, urlunsplit
-
-    from django.conf import settings
-    from django.urls import NoReverseMatch, Resolver404, resolve, reverse
-    from django.utils.translation import get_language, get_language_info, override
-
-    from ..links import url_for
-
     request = context.get("request")
     path = request.get_full_path() if request else "/"
     current = get_language()
@@ -78,11 +89,7 @@ def language_versions(context) -> list[dict]:
             name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
             with override(code):
                 try:
-                    reversed_path = (
-                        reverse(name, args=match.args, kwargs=match.kwargs)
-                        if match.args
-                        else url_for(name, **match.kwargs)
-                    )
+                    reversed_path = reverse(name, args=match.args, kwargs=match.kwargs)
                 except NoReverseMatch:
                     pass
                 else:

@@ -6,7 +6,6 @@ from django.template.loader import render_to_string
 
 from pagecache import add_keys
 
-from .. import rendering
 from ..antispam import issue_stamp
 from ..forms import CommentForm
 from ..purges import POLICY, comments_key
@@ -50,12 +49,6 @@ def comment_thread(context, article) -> Thread:
     if thread is None or not thread.exists:
         raise Http404("No such page of comments.")
     return thread
-
-
-@register.simple_tag
-def comment_list(thread: Thread):
-    """This page's comments, replies nested (comments/rendering.py)."""
-    return rendering.comment_list(thread.comments, thread.reply_url, thread.more_url)
 
 
 @register.simple_tag(takes_context=True)

@@ -223,11 +223,12 @@ PAGES = {
 }
 
 
-# Queries per page with nothing in memory yet (docs/deploy.md has the table): the section
-# navigation, then one statement for the homepage's articles (articles/reader.py); a list
-# page's heading, count and cards; an article's statement, its comments and the comment
-# moderation policy. Writing the data between the two requests empties the memory.
-BUDGETS = {"index": 2, "section": 4, "tag": 4, "author": 4, "detail": 4}
+# Queries per page (docs/deploy.md has the table), each page's section navigation
+# included: the homepage's pins, recent window, top cards, their bylines and section
+# blocks; a list page's heading, count, cards and bylines; an article with its section and
+# comment count, its bylines, tags, corrections, related cards, comments and the comment
+# moderation policy.
+BUDGETS = {"index": 6, "section": 5, "tag": 5, "author": 5, "detail": 8}
 
 
 def count_queries(client, django_assert_max_num_queries, url):

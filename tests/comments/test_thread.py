@@ -230,26 +230,3 @@ def test_render_comment_text(text, html):
         assert "<a" not in rendered
     else:
         assert rendered == html
-
-
-def test_the_small_discussion_query_reads_what_the_queryset_reads(article):
-    """comments/threads.py writes the common case's query as SQL: it must stay the ORM's."""
-    from comments.threads import _small_discussion
-
-    kept = CommentFactory(article=article)
-    for status in ["removed", "spam", "rejected", "pending"]:
-        hidden = CommentFactory(article=article, status=status)
-        CommentFactory(parent=hidden)  # answered: a tombstone unless it waits for moderation
-        CommentFactory(article=article, status=status)  # unanswered
-        CommentFactory(parent=kept, status=status)
-    waiting_reply = CommentFactory(article=article, status="rejected")
-    CommentFactory(parent=waiting_reply, status="pending")  # a pending reply keeps no tombstone
-    CommentFactory(text="Un autre article.")
-    expected = list(article.comments.visible_in_thread().for_thread())
-    read = _small_discussion(article.pk)
-    assert [c.pk for c in read] == [c.pk for c in expected]
-    assert waiting_reply.pk not in [c.pk for c in read]
-    fields = ["status", "name", "website", "text_html", "created_at", "parent_id", "depth"]
-    for ours, theirs in zip(read, expected, strict=True):
-        assert [getattr(ours, f) for f in fields] == [getattr(theirs, f) for f in fields]
-        assert {"email", "ip_hash", "text"} <= ours.get_deferred_fields()
