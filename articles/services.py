@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -64,7 +64,7 @@ def publication_problems(article: Article, *, byline_count: int | None = None) -
     return problems
 
 
-def _record(user: AbstractBaseUser | None, comment: str) -> None:
+def _record(user: User | None, comment: str) -> None:
     import reversion
 
     if reversion.is_active():
@@ -77,7 +77,7 @@ def _record(user: AbstractBaseUser | None, comment: str) -> None:
 def publish_article(
     article: Article,
     *,
-    user: AbstractBaseUser | None,
+    user: User | None,
     at: datetime | None = None,
     override_reason: str = "",
 ) -> Article:
@@ -100,16 +100,16 @@ def publish_article(
 
 
 @transaction.atomic
-def unpublish_article(article: Article, *, user: AbstractBaseUser | None) -> Article:
+def unpublish_article(article: Article, *, user: User | None) -> Article:
     return _set_status(article, Article.Status.UNPUBLISHED, user, _("Unpublished"))
 
 
 @transaction.atomic
-def submit_for_review(article: Article, *, user: AbstractBaseUser | None) -> Article:
+def submit_for_review(article: Article, *, user: User | None) -> Article:
     return _set_status(article, Article.Status.REVIEW, user, _("Submitted for review"))
 
 
-def _set_status(article: Article, status: str, user, comment: str) -> Article:
+def _set_status(article: Article, status: str, user: User | None, comment: str) -> Article:
     article.status = status
     article.updated_by = user
     article.save()
@@ -118,9 +118,7 @@ def _set_status(article: Article, status: str, user, comment: str) -> Article:
 
 
 @transaction.atomic
-def move_to_section(
-    articles: Iterable[Article], *, section: Section, user: AbstractBaseUser | None
-) -> int:
+def move_to_section(articles: Iterable[Article], *, section: Section, user: User | None) -> int:
     moved = 0
     for article in articles:
         if article.section_id != section.pk:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -83,7 +83,7 @@ def submit_comment(
     website: str = "",
     parent_id: int | None = None,
     ip_hash: str = "",
-    user: AbstractBaseUser | AnonymousUser | None = None,
+    user: User | AnonymousUser | None = None,
     policy: ModerationPolicy | None = None,
 ) -> Comment:
     """Save a reader's comment with the status the policy gives it.
@@ -147,7 +147,7 @@ def submit_comment(
     return comment
 
 
-def _moderate(comment: Comment, status: str, moderator: AbstractBaseUser) -> Comment:
+def _moderate(comment: Comment, status: str, moderator: User) -> Comment:
     if not moderator.has_perm(MODERATE_PERMISSION):
         raise PermissionDenied(_("You are not allowed to moderate comments."))
     comment.status = status
@@ -158,22 +158,22 @@ def _moderate(comment: Comment, status: str, moderator: AbstractBaseUser) -> Com
 
 
 @transaction.atomic
-def approve_comment(comment: Comment, *, moderator: AbstractBaseUser) -> Comment:
+def approve_comment(comment: Comment, *, moderator: User) -> Comment:
     return _moderate(comment, Comment.Status.APPROVED, moderator)
 
 
 @transaction.atomic
-def reject_comment(comment: Comment, *, moderator: AbstractBaseUser) -> Comment:
+def reject_comment(comment: Comment, *, moderator: User) -> Comment:
     return _moderate(comment, Comment.Status.REJECTED, moderator)
 
 
 @transaction.atomic
-def mark_spam(comment: Comment, *, moderator: AbstractBaseUser) -> Comment:
+def mark_spam(comment: Comment, *, moderator: User) -> Comment:
     return _moderate(comment, Comment.Status.SPAM, moderator)
 
 
 @transaction.atomic
-def remove_comment(comment: Comment, *, moderator: AbstractBaseUser) -> Comment:
+def remove_comment(comment: Comment, *, moderator: User) -> Comment:
     """Take a comment down; if it has replies, readers see a tombstone in its place."""
     return _moderate(comment, Comment.Status.REMOVED, moderator)
 
