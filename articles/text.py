@@ -33,6 +33,12 @@ def clean_single_line_fields(sender, instance, raw=False, **kwargs) -> None:
             setattr(instance, field.attname, single_line(value))
 
 
+# Combining accents after a Latin letter (the blocks of combining diacritical marks).
+_LEFTOVER_ACCENTS = re.compile(
+    "(?<=[A-Za-z])[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+"
+)
+
+
 def make_slug(value: str, *, max_length: int = 200) -> str:
     """A URL slug that keeps its meaning: accents folded, other scripts kept, never empty.
 
@@ -40,9 +46,14 @@ def make_slug(value: str, *, max_length: int = 200) -> str:
     """
     # Non-breaking hyphens and apostrophes separate words: "l’Élysée" -> "l-elysee".
     value = re.sub(r"[\u2010\u2011'’]", "-", value or "")
-    slug = slugify(fold_latin_accents(value), allow_unicode=True)
+    # Compatibility forms and capitals resolved before folding ("ẞ" -> "ß" -> "ss"), and
+    # accents left on a folded letter dropped ("é́" -> "e"), so that slugify() makes no new
+    # letter to fold: a slug is its own slug, and saving again never moves an article.
+    folded = fold_latin_accents(unicodedata.normalize("NFKC", value).lower())
+    slug = slugify(_LEFTOVER_ACCENTS.sub("", folded), allow_unicode=True)
     if not slug:
-        digest = hashlib.sha1(value.encode("utf-8")).hexdigest()[:8]
+        # A lone surrogate (imported text) is not UTF-8, but still has a digest.
+        digest = hashlib.sha1(value.encode("utf-8", "surrogatepass")).hexdigest()[:8]
         slug = f"n-{digest}"
     return slug[:max_length].strip("-_") or slug[:max_length]
 

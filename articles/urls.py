@@ -13,7 +13,9 @@ urlpatterns = [
     path("rubrique/<uslug:slug>/", public_page(views.SectionView.as_view()), name="section"),
     path("sujet/<uslug:slug>/", public_page(views.TagView.as_view()), name="tag"),
     path("auteur/<uslug:slug>/", public_page(views.AuthorView.as_view()), name="author"),
-    path("apercu/<str:token>/", views.shared_preview, name="shared_preview"),
+    # Tokens are secrets.token_urlsafe(): `slug` characters. Anything else is no token, and
+    # never reaches the database (PostgreSQL refuses a NUL in a query: a 500).
+    path("apercu/<slug:token>/", views.shared_preview, name="shared_preview"),
     path("recherche/", views.SearchView.as_view(), name="search"),
     path("flux/", public_page(feeds.ArticleFeed()), name="feed"),
     path("flux/atom/", public_page(feeds.SiteAtomFeed()), name="feed_atom"),
