@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from django_prose_editor.widgets import AdminProseEditorWidget
 from reversion.admin import VersionAdmin
 from reversion.models import Version
+from taggit.models import Tag as TaggitTag
 
 from newsroom.csp import inline_script_hashes
 
@@ -447,6 +448,12 @@ class ArticleAdmin(VersionAdmin):
         setattr(request, _RESTORING_OVER, current)
         return super().revision_view(request, object_id, version_id, extra_context)
 
+    def recoverlist_view(self, request, extra_context=None):
+        # Deleted articles of every writer, titles included: editors only.
+        if not can_edit_any(request.user):
+            raise PermissionDenied
+        return super().recoverlist_view(request, extra_context)
+
     def recover_view(self, request, version_id, extra_context=None):
         # A deleted article comes back with its old status and bylines: editors only.
         if not can_edit_any(request.user):
@@ -786,6 +793,11 @@ class TagAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
+
+# Articles are tagged with articles.Tag; taggit's own Tag model, which its admin module
+# registers, holds nothing here.
+if admin.site.is_registered(TaggitTag):
+    admin.site.unregister(TaggitTag)
 
 # Staff accounts and roles: nobody grants more than they hold (articles/staff.py).
 for model, model_admin in ((get_user_model(), StaffUserAdmin), (Group, StaffGroupAdmin)):

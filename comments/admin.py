@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.shortcuts import redirect
 from django.utils.text import Truncator
@@ -130,6 +131,8 @@ class ModerationPolicyAdmin(admin.ModelAdmin):
     """One policy for the site: the list goes straight to it."""
 
     def changelist_view(self, request, extra_context=None):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
         if ModerationPolicy.objects.exists():
             return redirect("admin:comments_moderationpolicy_change", 1)
         return redirect("admin:comments_moderationpolicy_add")
