@@ -28,3 +28,10 @@ NEWSROOM = {**NEWSROOM, "PAGE_CACHE_SECONDS": 0}  # noqa: F405
 
 # Templates used only by tests.
 TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], BASE_DIR / "tests" / "templates"]  # noqa: F405
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, as in production: concurrent saves (tests/articles/test_stale_writes.py) meet
+    # SQLite's real locking (WAL, busy timeout), which a shared in-memory database lacks.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.mkdtemp(prefix="newsroom-db-")) / "test.sqlite3")
+    }
