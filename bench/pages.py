@@ -38,7 +38,8 @@ ENV = {
     "DJANGO_SECURE_SSL_REDIRECT": "0",
     "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
     "REDIS_URL": "redis://127.0.0.1:6379/14",
-    "NEWSROOM_BENCH_FLOOR": "1",
+    # The site plus the floor's address (bench/settings.py); production settings otherwise.
+    "DJANGO_SETTINGS_MODULE": "bench.settings",
     "DJANGO_STATIC_ROOT": "/tmp/newsroom-bench-static",
     "GUNICORN_ACCESS_LOG": "",
     "GUNICORN_BIND": f"127.0.0.1:{PORT}",

@@ -234,8 +234,6 @@ NEWSROOM = {
     # Where purges go besides the app's own page cache (pagecache/purge.py): nothing, "log",
     # or the addresses of the Varnish servers in front (http://varnish-1:6081,…).
     "PURGE": env_list("NEWSROOM_PURGE"),
-    # Only the benchmark turns this on (bench/pages.py).
-    "BENCH_FLOOR": env_bool("NEWSROOM_BENCH_FLOOR"),
 }
 
 # A page cache kept in each process's own memory cannot be purged from the others: with

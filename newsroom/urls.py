@@ -9,7 +9,7 @@ from articles.purges import SITEMAPS as SITEMAPS_KEY
 from articles.sitemaps import SITEMAPS, NewsSitemap, robots_txt
 from pagecache import public_page
 
-from .views import favicon, floor, serve_media
+from .views import favicon, serve_media
 
 admin.site.site_header = _("Newsroom: the newsroom")
 admin.site.site_title = _("Newsroom admin")
@@ -55,7 +55,3 @@ if settings.SERVE_MEDIA:
             r"^{}(?P<path>.+)$".format(settings.MEDIA_URL.lstrip("/")), serve_media, name="media"
         )
     ]
-
-if settings.NEWSROOM.get("BENCH_FLOOR"):
-    # The benchmark's floor: the smallest view, through the same middleware stack.
-    urlpatterns += [path("_bench/floor/", floor, name="bench_floor")]

@@ -2,7 +2,7 @@ import mimetypes
 
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.http import FileResponse, Http404, HttpResponsePermanentRedirect
 from django.templatetags.static import static
 
 
@@ -22,8 +22,3 @@ def serve_media(request, path: str):
 def favicon(request):
     """Browsers ask for /favicon.ico on pages that name no icon (the admin's)."""
     return HttpResponsePermanentRedirect(static("img/favicon.svg"))
-
-
-def floor(request):
-    """What the framework costs with nothing to do (bench/pages.py measures pages against it)."""
-    return HttpResponse("ok", content_type="text/plain")

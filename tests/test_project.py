@@ -243,3 +243,8 @@ def test_site_speaks_french_by_default_and_english_on_request(client):
     # …and the English one under /en/.
     english = client.get("/en/")
     assert '<html lang="en">' in english.text and "Skip to content" in english.text
+
+
+def test_the_benchmarks_floor_is_not_part_of_the_site(client, db):
+    """bench/pages.py serves its floor view from bench/settings.py, never from the site."""
+    assert client.get("/_bench/floor/").status_code == 404
