@@ -29,7 +29,7 @@ from taggit.models import Tag as TaggitTag
 
 from newsroom.csp import inline_script_hashes
 
-from . import preview, services
+from . import preview, services, views
 from .images import ImageRejected, prepare_upload
 from .models import (
     Article,
@@ -699,7 +699,7 @@ class ArticleAdmin(VersionAdmin):
         return article
 
     def preview_view(self, request, pk):
-        return preview.render_preview(request, self._viewable(request, pk), shared=False)
+        return views.render_preview(request, self._viewable(request, pk), shared=False)
 
     def share_view(self, request, pk):
         article = self._viewable(request, pk)

@@ -16,7 +16,6 @@ from taggit.models import NaturalKeyManager, TagBase, TaggedItemBase
 from .images import build_renditions
 from .querysets import ArticleQuerySet, AuthorQuerySet, SectionQuerySet, TagQuerySet
 from .related.models import RelatedBuild, RelatedPosting, RelatedProfile, RelatedTerm  # noqa: F401
-from .related.tasks import schedule_refresh as schedule_related_refresh
 from .sanitize import clean_html, strip_tags
 from .text import make_slug, reading_minutes
 
@@ -342,7 +341,8 @@ class Article(models.Model):
         self._loaded_slug = self.slug
         self._loaded_status = self.status
         self._loaded_image = self.lead_image.name
-        schedule_related_refresh(self.pk)  # related articles follow, after the commit
+        # Related articles follow after the commit: articles.apps connects
+        # related.tasks.article_saved to post_save.
 
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", kwargs=self.url_kwargs())

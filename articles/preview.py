@@ -1,12 +1,13 @@
-"""Previews of unpublished articles: for staff in the admin, and signed links for reviewers."""
+"""Previews of unpublished articles: share links for reviewers, and how previews answer.
+
+The preview page itself is the reader's article page (`views.render_preview`)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
@@ -24,18 +25,8 @@ def create_share_link(article: Article, user) -> ShareLink:
     )
 
 
-def render_preview(request: HttpRequest, article: Article, *, shared: bool) -> HttpResponse:
-    """The article through the real reader template, marked as a preview, never cached."""
-    from .views import ArticleDetailView
-
-    article = Article.objects.for_article_page().get(pk=article.pk)
-    view = ArticleDetailView(request=request, kwargs={}, object=article)
-    context = view.get_context_data(object=article, is_preview=True, shared_preview=shared)
-    response = TemplateResponse(request, view.template_name, context)
-    return no_store(response)
-
-
 def no_store(response: HttpResponse) -> HttpResponse:
+    """A preview's answer: never cached, never indexed."""
     add_never_cache_headers(response)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

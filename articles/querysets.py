@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.apps import apps
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, Window
 from django.db.models.functions import RowNumber
@@ -56,9 +57,11 @@ class ArticleQuerySet(models.QuerySet):
 
     def with_bylines(self) -> ArticleQuerySet:
         """Section and ordered bylines with their authors: two queries in all."""
-        from .models import ArticleAuthor
-
-        bylines = ArticleAuthor.objects.select_related("author").order_by("position", "pk")
+        bylines = (
+            self.model._meta.get_field("bylines")
+            .related_model.objects.select_related("author")
+            .order_by("position", "pk")
+        )
         return self.select_related("section").prefetch_related(
             Prefetch("bylines", queryset=bylines)
         )
@@ -122,12 +125,13 @@ class CommentCount(models.Expression):
         return (self.__class__, self.status)
 
     def as_sql(self, compiler, connection):
-        from comments.models import Comment
-
+        # The comments app's model, through Article's reverse relation: comments imports
+        # articles, never the other way round.
+        comment = compiler.query.model._meta.get_field("comments").related_model
         qn = compiler.quote_name_unless_alias
         article = qn(compiler.query.get_initial_alias())
-        table = qn(Comment._meta.db_table)
-        column = qn(Comment._meta.get_field("article").column)
+        table = qn(comment._meta.db_table)
+        column = qn(comment._meta.get_field("article").column)
         return (
             f"(SELECT COUNT(*) FROM {table} WHERE {table}.{column} = {article}.{qn('id')} "
             f"AND {table}.{qn('status')} = %s)",
@@ -143,9 +147,9 @@ class ListingQuerySet(models.QuerySet):
     def with_visible_articles(self) -> ListingQuerySet:
         """Those with at least one article readers can see: the only ones whose name a
         reader page, feed, sitemap or navigation may show."""
-        from .models import Article
-
-        visible = Article.objects.published().filter(**{self.article_lookup: OuterRef("pk")})
+        # The model is looked up, not imported: articles.models imports this module.
+        article = apps.get_model("articles", "Article")
+        visible = article.objects.published().filter(**{self.article_lookup: OuterRef("pk")})
         return self.filter(Exists(visible))
 
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.generic import ListView, TemplateView
 from django.views.generic.detail import DetailView
@@ -230,6 +231,15 @@ class SearchView(ListView):
         return context
 
 
+def render_preview(request, article: Article, *, shared: bool):
+    """The article through the real reader template, marked as a preview, never cached."""
+    article = Article.objects.for_article_page().get(pk=article.pk)
+    view = ArticleDetailView(request=request, kwargs={}, object=article)
+    context = view.get_context_data(object=article, is_preview=True, shared_preview=shared)
+    response = TemplateResponse(request, view.template_name, context)
+    return preview.no_store(response)
+
+
 def shared_preview(request, token: str):
     """A reviewer's preview link: the public page once the article is out; 410 once expired,
     revoked or unpublished; 404 for a link that never existed or an article deleted."""
@@ -243,4 +253,4 @@ def shared_preview(request, token: str):
         return preview.no_store(
             render(request, "articles/preview_expired.html", {"expired": True}, status=410)
         )
-    return preview.render_preview(request, article, shared=True)
+    return render_preview(request, article, shared=True)

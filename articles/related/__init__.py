@@ -1,7 +1,7 @@
 """Related-article suggestions: measured, fresh and cheap to show.
 
 - `related_articles(article)`: the article page's list, in one query (pinned, then computed).
-- `schedule_refresh(pk)`: called by `Article.save()`; updates the article's own list and the
+- `schedule_refresh(pk)`: run after every save of an article (post_save); updates the article's own list and the
   lists it now belongs in, after the commit (`tasks.refresh_related`).
 - `rebuild()`: every list from scratch (`manage.py rebuild_related`).
 

@@ -59,6 +59,11 @@ def _lists_touching(article_id: int) -> dict[int, tuple[int, ...]]:
     return {owner: tuple(related) for owner, related in lists.items()}
 
 
+def article_saved(sender, instance, **kwargs) -> None:
+    """post_save of Article (connected in articles.apps): its lists follow the save."""
+    schedule_refresh(instance.pk)
+
+
 def schedule_refresh(article_id: int) -> None:
     """Refresh the article's suggestions once the current transaction commits."""
     if not _paused.get():
