@@ -280,7 +280,7 @@ class Article(models.Model):
     )
     # PostgreSQL only: a `search_vector` column, filled by a trigger, indexes the headline,
     # standfirst and body for full-text search. It is deliberately not a model field (see
-    # articles/search.py and migration seo_and_search).
+    # search/ and migration seo_and_search).
 
     objects = ArticleQuerySet.as_manager()
 

@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.views.generic import ListView, TemplateView
 from django.views.generic.detail import DetailView
 
+import search
 from pagecache import add_keys
 
-from . import preview, purges, search
+from . import preview, purges
 from .models import Article, ArticleRedirect, Author, HomepagePin, Section, ShareLink, Tag
 from .related import related_articles
 
@@ -201,7 +202,7 @@ class ArticleDetailView(DetailView):
 
 
 class SearchView(ListView):
-    """Results for `?q=…`, best first (articles/search.py): a calm page whatever is typed."""
+    """Results for `?q=…`, best first (search/): a calm page whatever is typed."""
 
     template_name = "articles/search.html"
     paginate_by = PAGE_SIZE

@@ -199,7 +199,7 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from articles import search
+    import search
     from articles.models import Article
 
     build_seconds = None

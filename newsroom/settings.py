@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "articles",
     "comments",
     "wpimport",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -135,7 +136,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Full-text search helpers (articles/search.py); the app has no models.
+    # Full-text search helpers (search/); the app has no models.
     INSTALLED_APPS.append("django.contrib.postgres")
     # Server-side parameters, so that PostgreSQL plans a statement run five times once per
     # connection instead of every time: planning the article page's statement took longer

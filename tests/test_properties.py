@@ -28,10 +28,10 @@ from articles.converters import UnicodeSlugConverter
 from articles.models import Article, ShareLink
 from articles.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, clean_html, render_comment_text
 from articles.sanitize import strip_tags as strip_html
-from articles.search import clean_query
 from articles.text import INVISIBLE, make_slug, single_line
 from comments.forms import CommentForm, plain_text
 from comments.models import Comment
+from search import clean_query
 from tests.comments.conftest import form_data
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 

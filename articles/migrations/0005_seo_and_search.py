@@ -2,7 +2,7 @@
 #
 # Two changes readers and search engines see:
 # - `seo_title` and `seo_description`: editors' overrides of the page title and description;
-# - full-text search on PostgreSQL (articles/search.py). Nothing happens on SQLite, whose
+# - full-text search on PostgreSQL (search/). Nothing happens on SQLite, whose
 #   fallback needs no schema.
 #
 # PostgreSQL search storage: a `search_vector` tsvector column on articles_article, filled by
@@ -13,7 +13,7 @@
 # that a later AlterField on the headline or body (e.g. a longer max_length) still works:
 # PostgreSQL refuses to change the type of a column a generated column reads.
 #
-# The configuration names below are repeated in articles/search.py (LANGUAGE_CONFIGS).
+# The configuration names below are repeated in search/__init__.py (LANGUAGE_CONFIGS).
 
 from django.db import migrations, models
 

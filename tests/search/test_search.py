@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import search
+import search
 from articles.models import Article
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 

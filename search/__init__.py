@@ -67,9 +67,9 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import Article
-from .querysets import ArticleQuerySet
-from .text import fold_latin_accents
+from articles.models import Article
+from articles.querysets import ArticleQuerySet
+from articles.text import fold_latin_accents
 
 MAX_QUERY_LENGTH = 200
 MAX_RESULTS = 1000  # the most recent matches of a broad query that are ranked and shown

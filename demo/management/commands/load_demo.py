@@ -1,4 +1,4 @@
-"""Build a believable demo site from articles/demo/*.json; safe to run again (updates by slug)."""
+"""Build a believable demo site from demo/*.json; safe to run again (updates by slug)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from articles.demo import DEMO_DIR
-from articles.demo.images import author_photo, lead_image
 from articles.models import Article, ArticleAuthor, Author, Section
+from demo import DEMO_DIR
+from demo.images import author_photo, lead_image
 
 BYLINE_ROLES = {"", *ArticleAuthor.Role.values}
 

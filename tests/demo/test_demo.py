@@ -7,8 +7,8 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from articles.demo import DEMO_DIR
 from articles.models import Article, ArticleAuthor, Author, Section, Tag
+from demo import DEMO_DIR
 
 FEATURED_SLUG = "ukraine-paris-et-washington-relancent-une-mediation-discrete-avec-moscou"
 
