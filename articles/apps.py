@@ -8,17 +8,13 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Articles")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_save, pre_save
+        from django.db.models.signals import pre_save
 
         from . import purges
-        from .related.tasks import article_saved
         from .roles import sync_roles
         from .text import clean_single_line_fields
 
         purges.connect()
-        post_save.connect(
-            article_saved, sender=self.get_model("Article"), dispatch_uid="related.refresh"
-        )
         for model in self.get_models():
             pre_save.connect(
                 clean_single_line_fields, sender=model, dispatch_uid=f"single-line.{model.__name__}"

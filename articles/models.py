@@ -15,7 +15,6 @@ from taggit.models import NaturalKeyManager, TagBase, TaggedItemBase
 
 from .images import build_renditions
 from .querysets import ArticleQuerySet, AuthorQuerySet, SectionQuerySet, TagQuerySet
-from .related.models import RelatedBuild, RelatedPosting, RelatedProfile, RelatedTerm  # noqa: F401
 from .sanitize import clean_html, strip_tags
 from .text import make_slug, reading_minutes
 
@@ -341,8 +340,7 @@ class Article(models.Model):
         self._loaded_slug = self.slug
         self._loaded_status = self.status
         self._loaded_image = self.lead_image.name
-        # Related articles follow after the commit: articles.apps connects
-        # related.tasks.article_saved to post_save.
+        # Related articles follow after the commit: the related app listens to post_save.
 
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", kwargs=self.url_kwargs())
@@ -460,25 +458,6 @@ class ArticleRedirect(models.Model):
 
     def __str__(self) -> str:
         return self.old_slug
-
-
-class RelatedSuggestion(models.Model):
-    """A computed "you might also like" link, precomputed by `articles.related`."""
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="suggestions")
-    related = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="suggested_as")
-    rank = models.PositiveSmallIntegerField()
-    score = models.FloatField(default=0.0)
-
-    class Meta:
-        ordering = ["article", "rank"]
-        constraints = [
-            models.UniqueConstraint(fields=["article", "rank"], name="unique_suggestion_rank"),
-            models.UniqueConstraint(fields=["article", "related"], name="unique_suggestion_pair"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.article_id} → {self.related_id} (#{self.rank})"
 
 
 class PinnedRelated(models.Model):

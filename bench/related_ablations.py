@@ -2,7 +2,7 @@
 
     python bench/related_ablations.py reuters.jsonl masakhanews.jsonl [--seeds 11 12]
 
-Runs the engine's arithmetic (articles.related.engine, without the database) with variants of
+Runs the engine's arithmetic (related.engine, without the database) with variants of
 its settings on the A and B halves of each corpus for each seed (the same halves as
 bench/related_split.py) and prints P@5 / nDCG@5 / suggested, averaged over the seeds. Settings
 are chosen on the A columns; the B columns are the check on unseen articles.
@@ -26,7 +26,7 @@ sys.path[:0] = [str(HERE.parent), str(HERE)]
 from related_quality import evaluate, labels  # noqa: E402
 from related_split import halves  # noqa: E402
 
-from articles.related import engine  # noqa: E402
+from related import engine  # noqa: E402
 
 BASE = engine.PARAMS
 PLAIN = dataclasses.replace(

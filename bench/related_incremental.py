@@ -54,7 +54,7 @@ def main() -> None:
     late_rows = [rows[i] for i in sorted(late)]
 
     fresh_database()
-    from articles.related import paused, rebuild, store
+    from related import paused, rebuild, store
 
     with paused():
         pks = add_articles(early_rows)

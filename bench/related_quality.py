@@ -5,9 +5,9 @@
 Every line of the files is an article: `id`, `title`, `body`, `tags`, `published`, `language`
 are given to Newsroom; `section`, `topics` and `cluster` are NOT (they are the answers). The
 articles go into a fresh temporary SQLite database, migrated for the occasion, as published
-articles of one neutral section; then the real engine runs (`articles.related.rebuild`, what
+articles of one neutral section; then the real engine runs (`related.rebuild`, what
 `manage.py rebuild_related` runs) and each article's suggestions are read back through the
-article page's own query (`articles.related.related_articles`, five per article). One line per
+article page's own query (`related.related_articles`, five per article). One line per
 article is written to `--out`: `{"id": ..., "related": [five ids, best first]}`.
 
 Metrics (printed), with labels L(a) = the article's `topics` when present, else `[section]`:
@@ -169,7 +169,7 @@ def add_articles(rows: Sequence[dict], first_number: int = 0) -> list[int]:
 def read_suggestions(pks: Sequence[int]) -> list[list[int]]:
     """Each article's five suggestions through the article page's query, as row numbers."""
     from articles.models import Article
-    from articles.related import related_articles
+    from related import related_articles
 
     row_of = {pk: i for i, pk in enumerate(pks)}
     articles = {article.pk: article for article in Article.objects.only("pk")}
@@ -183,8 +183,8 @@ def run_engine(rows: list[dict], *, quiet: bool = False) -> tuple[list[list[int]
     timings = {}
     t0 = time.perf_counter()
     fresh_database()
-    from articles.management.commands.rebuild_related import ProgressBar
-    from articles.related import paused, rebuild
+    from related import paused, rebuild
+    from related.management.commands.rebuild_related import ProgressBar
 
     with paused():
         pks = add_articles(rows)

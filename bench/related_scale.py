@@ -123,7 +123,7 @@ def fill(count: int, generator: Generator) -> list[int]:
     from django.utils.text import slugify
 
     from articles.models import Article, Section, Tag, TaggedArticle
-    from articles.related import paused
+    from related import paused
 
     start = datetime(2015, 1, 1, tzinfo=UTC)
     with paused(), transaction.atomic():
@@ -201,9 +201,10 @@ def main() -> None:
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
-    from articles.models import Article, RelatedSuggestion, Section
-    from articles.related import paused, rebuild, related_articles
-    from articles.related.store import refresh
+    from articles.models import Article, Section
+    from related import paused, rebuild, related_articles
+    from related.models import RelatedSuggestion
+    from related.store import refresh
 
     generator = Generator()
     print(

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "csp",
     "pagecache",
     "articles",
+    "related",
     "comments",
     "wpimport",
     "demo",

@@ -58,7 +58,7 @@ from .wxr import ExportReader, Item, Term, WXRError
 try:
     # Suggestions are recomputed once after the import (the command runs rebuild_related),
     # not after each of thousands of saves.
-    from articles.related.tasks import paused as related_refresh_paused
+    from related.tasks import paused as related_refresh_paused
 except ImportError:  # pragma: no cover - a tree without the related-articles engine
     related_refresh_paused = nullcontext
 

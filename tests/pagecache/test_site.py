@@ -302,7 +302,7 @@ def test_approving_a_comment_shows_it_on_the_next_request(client, story, admin_u
 
 
 def test_a_related_refresh_purges_the_pages_whose_list_changed(client, story):
-    from articles.related.tasks import refresh_related
+    from related.tasks import refresh_related
 
     neighbour = ArticleFactory(title="Premier titre, la suite", tags=["France"])
     elsewhere = ArticleFactory(title="Rien à voir", tags=["Jardin"])

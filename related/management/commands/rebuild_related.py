@@ -7,7 +7,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.related import rebuild
+from related import rebuild
 
 
 class ProgressBar:

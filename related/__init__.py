@@ -21,7 +21,7 @@ __all__ = sorted(_EXPORTS)
 
 
 def __getattr__(name: str):
-    # Lazy: `articles.models` imports `articles.related.models` while the app is loading.
+    # Lazy: the package is imported while the apps load, before models can be.
     if name in _EXPORTS:
         from importlib import import_module
 

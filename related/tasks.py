@@ -21,9 +21,9 @@ _paused: ContextVar[bool] = ContextVar("related_refresh_paused", default=False)
 
 @task()
 def refresh_related(article_id: int) -> None:
+    from articles.purges import article_key
     from pagecache import purge_on_commit
 
-    from ..purges import article_key
     from .store import refresh
 
     try:
@@ -46,7 +46,7 @@ def refresh_related(article_id: int) -> None:
 def _lists_touching(article_id: int) -> dict[int, tuple[int, ...]]:
     """Suggestion lists (owner -> related ids in order) that hold the article or are its own;
     every list while the corpus is small enough to be rebuilt whole on each save."""
-    from ..models import RelatedSuggestion
+    from .models import RelatedSuggestion
     from .store import SMALL_CORPUS
 
     rows = RelatedSuggestion.objects.order_by("article_id", "rank")

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from articles.related.text import normalise, resemblance, signature, stem, terms
 from articles.text import fold_latin_accents
+from related.text import normalise, resemblance, signature, stem, terms
 
 
 def test_french_elisions_are_dropped_with_either_apostrophe():

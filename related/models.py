@@ -1,7 +1,8 @@
 """The related-article engine's own data: what it knows about each article and each word.
 
-Imported by `articles.models`, so these are ordinary models of the `articles` app. Readers never
-query them: the article page reads `RelatedSuggestion` and `PinnedRelated` only.
+Readers never query the engine's tables: the article page reads `RelatedSuggestion` (its
+output) and `articles.PinnedRelated` (editors' choices) only. The tables were made by the
+`articles` app and keep their names (migration 0001 of this app only takes them over).
 """
 
 from django.db import models
@@ -16,6 +17,7 @@ class RelatedTerm(models.Model):
     vector = models.BinaryField(blank=True, default=b"")
 
     class Meta:
+        db_table = "articles_relatedterm"
         verbose_name = "related-articles term"
 
     def __str__(self) -> str:
@@ -38,6 +40,7 @@ class RelatedProfile(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        db_table = "articles_relatedprofile"
         verbose_name = "related-articles profile"
 
     def __str__(self) -> str:
@@ -62,6 +65,7 @@ class RelatedPosting(models.Model):
     weight = models.FloatField()
 
     class Meta:
+        db_table = "articles_relatedposting"
         verbose_name = "related-articles posting"
         indexes = [models.Index(fields=["article"], name="related_posting_article_idx")]
 
@@ -84,7 +88,32 @@ class RelatedBuild(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        db_table = "articles_relatedbuild"
         verbose_name = "related-articles build"
 
     def __str__(self) -> str:
         return f"{self.status} ({self.written}/{self.documents})"
+
+
+class RelatedSuggestion(models.Model):
+    """A computed "you might also like" link, precomputed by `related`."""
+
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="suggestions"
+    )
+    related = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="suggested_as"
+    )
+    rank = models.PositiveSmallIntegerField()
+    score = models.FloatField(default=0.0)
+
+    class Meta:
+        db_table = "articles_relatedsuggestion"  # made by the articles app, kept
+        ordering = ["article", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "rank"], name="unique_suggestion_rank"),
+            models.UniqueConstraint(fields=["article", "related"], name="unique_suggestion_pair"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} → {self.related_id} (#{self.rank})"

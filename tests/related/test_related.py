@@ -10,8 +10,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, PinnedRelated, RelatedSuggestion
-from articles.related import paused, rebuild, related_articles, store
+from articles.models import Article, PinnedRelated
+from related import paused, rebuild, related_articles, store
+from related.models import RelatedSuggestion
 from tests.factories import ArticleFactory, SectionFactory
 
 TOPICS = {
@@ -332,7 +333,7 @@ def test_harness_metrics_on_a_hand_made_example():
 
 @pytest.mark.django_db
 def test_deleting_an_article_removes_its_index_and_links(corpus):
-    from articles.related.models import RelatedPosting, RelatedProfile
+    from related.models import RelatedPosting, RelatedProfile
 
     target = corpus["football"][1]
     assert RelatedPosting.objects.filter(article=target).exists()

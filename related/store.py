@@ -20,10 +20,10 @@ from django.db import connection, transaction
 from django.db.models import F, FilteredRelation, Q
 from django.utils import timezone
 
-from articles.models import Article, PinnedRelated, RelatedSuggestion, TaggedArticle
+from articles.models import Article, PinnedRelated, TaggedArticle
 
 from . import engine
-from .models import RelatedBuild, RelatedPosting, RelatedProfile, RelatedTerm
+from .models import RelatedBuild, RelatedPosting, RelatedProfile, RelatedSuggestion, RelatedTerm
 from .text import EMPTY_SIGNATURE, SIGNATURE_SIZE, resemblance
 
 # Up to this many indexed articles a save simply rebuilds everything: it takes well under a
