@@ -12,11 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from pagecache import purge_on_commit
 
 from .models import Comment, ModerationPolicy
+from .threads import POLICY_CACHE_KEY
 
 # On every article page: the policy opens and closes every comment form.
 POLICY = "comment-policy"
@@ -52,6 +55,7 @@ def _deleted(sender, instance: Comment, **kwargs) -> None:
 
 def _policy_changed(sender, instance, raw=False, **kwargs) -> None:
     if not raw:
+        transaction.on_commit(lambda: cache.delete(POLICY_CACHE_KEY))
         purge_on_commit({POLICY})
 
 

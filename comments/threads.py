@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet, Subquery
 
 from articles.models import Article
@@ -127,10 +128,19 @@ def _prune(nodes: list[Comment]) -> list[Comment]:
     return kept
 
 
+POLICY_CACHE_KEY = "comments:moderation-policy"
+
+
 def reader_policy() -> ModerationPolicy:
-    """The policy as article pages apply it (saving it purges every article page, which
-    carries the policy's key: comments/purges.py)."""
-    return ModerationPolicy.load()
+    """The policy as article pages apply it, from the cache every process shares (Redis in
+    production): one row that changes a few times a year should not cost every article
+    page a query. Saving it empties that entry and purges every article page, which
+    carries the policy's key (comments/purges.py); the entry also expires with the pages."""
+    return cache.get_or_set(
+        POLICY_CACHE_KEY,
+        ModerationPolicy.load,
+        timeout=settings.NEWSROOM["PAGE_CACHE_SECONDS"] or 300,
+    )
 
 
 def _total(comments: QuerySet) -> Subquery:

@@ -23,11 +23,14 @@ def move_time():
 
 
 @pytest.fixture(autouse=True)
-def _fresh_frames():
-    """The page frame's language-only fragments (base.html), in case a test changes settings."""
+def _fresh_caches():
+    """Empty caches: the page frame's language-only fragments (base.html), in case a test
+    changes settings, and the default cache (the moderation policy's entry among others),
+    which a commit would empty and a test's rolled-back transaction does not."""
     from django.core.cache import caches
 
     caches["frames"].clear()
+    caches["default"].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -226,9 +226,9 @@ PAGES = {
 # Queries per page (docs/deploy.md has the table), each page's section navigation
 # included: the homepage's pins, recent window, top cards, their bylines and section
 # blocks; a list page's heading, count, cards and bylines; an article with its section and
-# comment count, its bylines, tags, corrections, related cards, comments and the comment
-# moderation policy.
-BUDGETS = {"index": 6, "section": 5, "tag": 5, "author": 5, "detail": 8}
+# comment count, its bylines, tags, corrections, related cards and comments (the comment
+# moderation policy comes from the cache).
+BUDGETS = {"index": 6, "section": 5, "tag": 5, "author": 5, "detail": 7}
 
 
 def count_queries(client, django_assert_max_num_queries, url):
@@ -246,6 +246,7 @@ def count_queries(client, django_assert_max_num_queries, url):
 def test_public_page_queries_do_not_grow_with_data(client, page, django_assert_max_num_queries):
     section, author, tag = build_data(1)
     article = Article.objects.published().filter(tags=tag).first()
+    client.get(PAGES[page](section, author, tag, article))  # caches filled once per site
     small = count_queries(client, None, PAGES[page](section, author, tag, article))
 
     section, author, tag = build_data(12)

@@ -220,3 +220,15 @@ def test_other_articles_counts_are_unaffected(article):
     submit(other, email="b@example.org")
     assert other.comments.approved().count() == 1
     assert article.comments.approved().count() == 0
+
+
+def test_a_saved_policy_reaches_article_pages_at_once(client, django_capture_on_commit_callbacks):
+    """Article pages read the policy from the cache; saving it empties that entry."""
+    from comments.threads import reader_policy
+
+    article = ArticleFactory(published_at=timezone.now() - timedelta(days=10))
+    assert reader_policy().accepts_comments_on(article)  # cached: comments open
+    with django_capture_on_commit_callbacks(execute=True):
+        ModerationPolicy.objects.create(**{**ModerationPolicy.defaults(), "close_after_days": 3})
+    assert not reader_policy().accepts_comments_on(article)
+    assert "Laisser un commentaire" not in client.get(article.get_absolute_url()).text

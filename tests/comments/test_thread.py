@@ -183,10 +183,11 @@ def test_article_page_queries_do_not_grow_with_comments(client):
     large = ArticleFactory(tags=["Ville"])
     build_discussion(large, 500)
 
+    client.get(small.get_absolute_url())  # the moderation policy's cache entry, once per site
     few, _ = count_article_queries(client, small)
     many, html = count_article_queries(client, large)
     assert few == many
-    assert many <= 8
+    assert many <= 7
     # The first page: 30 conversations of a comment and its reply (a tombstone first).
     assert len(comment_ids(html)) == 60
     assert "499 commentaires</h2>" in html
