@@ -151,12 +151,12 @@ def generate(count: int) -> None:
         Article,
         ArticleAuthor,
         Author,
-        RelatedSuggestion,
         Section,
         Tag,
         TaggedArticle,
     )
     from comments.models import Comment
+    from related.models import RelatedSuggestion
 
     rng = random.Random(20261125)
     now = timezone.now()
