@@ -60,6 +60,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	PRE_COMMIT_HOME=$(abspath $(VENV))/pre-commit $(BIN)/pre-commit run --all-files --show-diff-on-failure
 
 clean:

@@ -27,9 +27,8 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 from taggit.models import Tag as TaggitTag
 
-from newsroom.csp import inline_script_hashes
-
-from . import preview, services, views
+from . import preview, services
+from .csp import inline_script_hashes
 from .images import ImageRejected, prepare_upload
 from .models import (
     Article,
@@ -699,7 +698,7 @@ class ArticleAdmin(VersionAdmin):
         return article
 
     def preview_view(self, request, pk):
-        return views.render_preview(request, self._viewable(request, pk), shared=False)
+        return preview.render(request, self._viewable(request, pk), shared=False)
 
     def share_view(self, request, pk):
         article = self._viewable(request, pk)

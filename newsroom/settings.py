@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "articles",
     "related",
     "comments",
+    "website",
     "wpimport",
     "demo",
 ]
@@ -230,6 +231,9 @@ NEWSROOM = {
     "SITE_NAME": os.environ.get("NEWSROOM_SITE_NAME", "Newsroom"),
     "PAGE_SIZE": 20,
     "RELATED_COUNT": 4,
+    # What draws an article's preview for the admin and share links: the reader site's
+    # article page (a dotted path, so the content app never imports the site).
+    "PREVIEW_VIEW": "website.views.render_preview",
     # Longest life of a cached reader page, here and in a shared cache in front. A write
     # purges the pages it touches at once; comment counts on cards may lag this long.
     "PAGE_CACHE_SECONDS": int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", "300")),

@@ -6,8 +6,8 @@ from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
 from articles.purges import SITEMAPS as SITEMAPS_KEY
-from articles.sitemaps import SITEMAPS, NewsSitemap, robots_txt
 from pagecache import public_page
+from website.sitemaps import SITEMAPS, NewsSitemap, robots_txt
 
 from .views import favicon, serve_media
 
@@ -44,8 +44,8 @@ urlpatterns = [
 # The reader site is French at / and English under /en/: one address per language, so a
 # page never varies by browser settings and caches cleanly.
 urlpatterns += i18n_patterns(
-    path("commentaires/", include("comments.urls")),
-    path("", include("articles.urls")),
+    path("commentaires/", include("website.comment_urls")),
+    path("", include("website.urls")),
     prefix_default_language=False,
 )
 

@@ -24,7 +24,6 @@ from django.utils import timezone
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from articles.converters import UnicodeSlugConverter
 from articles.models import Article, ShareLink
 from articles.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, clean_html, render_comment_text
 from articles.sanitize import strip_tags as strip_html
@@ -34,6 +33,7 @@ from comments.models import Comment
 from search import clean_query
 from tests.comments.conftest import form_data
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
+from website.converters import UnicodeSlugConverter
 
 # Shared by every property: no deadline (a megabyte string takes its time), and
 # function-scoped fixtures allowed (each example builds or rolls back what it needs).
@@ -328,7 +328,7 @@ def test_comment_form_cleaning_drops_invisible_characters_and_is_stable(name, te
         assert cleaned(once["name"], once["text"])[0] == once
 
 
-# Slugs (articles/text.py, articles/converters.py)
+# Slugs (articles/text.py, website/converters.py)
 
 
 @settings(PROPERTY, max_examples=300)
@@ -375,7 +375,7 @@ def test_article_with_any_headline_is_found_at_its_address_and_keeps_it(headline
         assert article.title.startswith(headlines[0].removesuffix("…"))
 
 
-# Posting comments (comments/views.py) and the pages that show them
+# Posting comments (website/comment_views.py) and the pages that show them
 
 
 JUNK = hostile_text(3)
@@ -485,7 +485,7 @@ def test_any_comment_is_answered_without_error_and_shown_only_as_text(
         assert cached[:2] == ["miss", "hit"]
 
 
-# Every reader address (articles/urls.py, comments/urls.py, newsroom/urls.py)
+# Every reader address (website/urls.py, website/comment_urls.py, newsroom/urls.py)
 
 
 @pytest.fixture

@@ -56,7 +56,7 @@ def comment_form(context, article, thread: Thread, form=None):
     """The comment form, the same for every reader of a shared page: no token in it.
 
     Its script asks for the CSRF and submission tokens when the reader starts writing
-    (comments.views.form_tokens). A form sent back to its reader (errors, or a post that
+    (website.comment_views.form_tokens). A form sent back to its reader (errors, or a post that
     came without tokens) is that reader's alone, so it carries fresh tokens itself.
     """
     request = context.request

@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Section, Tag
-from tests.articles.test_feeds import HIDDEN, make_hidden
 from tests.articles.test_workflow import change_url, client_for, draft_by, people  # noqa: F401
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, image_file
 from tests.formdata import form_data
+from tests.website.test_feeds import HIDDEN, make_hidden
 
 
 def test_checks_judge_the_submitted_state_not_the_stored_row(client, people):  # noqa: F811

@@ -180,7 +180,7 @@ def test_section_rename_empties_the_cache(client, story):
 
 
 def test_a_page_with_a_csrf_token_is_never_stored(client, story, monkeypatch):
-    from articles import views
+    from website import views
 
     monkeypatch.setattr(
         views.ArticleDetailView, "template_name", "tests/page_with_raw_form.html", raising=False

@@ -21,10 +21,10 @@ from django.utils import feedgenerator
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from articles import purges
+from articles.models import Article, Author, Section, Tag
 from pagecache import add_keys
 
-from . import purges
-from .models import Article, Author, Section, Tag
 from .seo import lead_image
 
 FEED_LENGTH = 30

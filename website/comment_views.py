@@ -14,13 +14,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
 from articles.models import Article
-from articles.views import ArticleDetailView
-
-from . import services
-from .antispam import hash_ip, hit_rate_limit, issue_stamp
-from .forms import CommentForm
-from .models import Comment
-from .threads import (
+from comments import services
+from comments.antispam import hash_ip, hit_rate_limit, issue_stamp
+from comments.forms import CommentForm
+from comments.models import Comment
+from comments.threads import (
     CONVERSATION_PARAM,
     PAGE_PARAM,
     comment_url,
@@ -28,6 +26,8 @@ from .threads import (
     page_number,
     thread_url,
 )
+
+from .views import ArticleDetailView
 
 STATUS_OF_REFUSAL = {"closed": 403}
 NOT_SENT_YET = gettext_lazy(

@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.feeds import FEED_LENGTH
 from articles.models import Article, Tag
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, image_file
+from website.feeds import FEED_LENGTH
 
 pytestmark = pytest.mark.django_db
 

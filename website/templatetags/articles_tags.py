@@ -10,10 +10,9 @@ from django.core.files.storage import default_storage
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils.translation import get_language, get_language_info, ngettext, override
 
+from articles.models import Section
+from articles.purges import FRAME
 from pagecache import add_keys
-
-from ..models import Section
-from ..purges import FRAME
 
 register = template.Library()
 

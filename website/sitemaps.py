@@ -21,7 +21,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from .models import Article, Author, Section, Tag
+from articles.models import Article, Author, Section, Tag
 
 NEWS_WINDOW = timedelta(days=2)
 NEWS_LIMIT = 1000  # Google News reads at most 1,000 URLs per sitemap

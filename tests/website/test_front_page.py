@@ -7,9 +7,9 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.utils import timezone
 
-from articles import views
 from articles.models import Article, ArticleAuthor, HomepagePin
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, image_file
+from website import views
 
 pytestmark = pytest.mark.django_db
 

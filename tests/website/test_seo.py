@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from articles import preview
 from articles.models import Article, Correction
-from articles.seo import json_ld_script
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, image_file
+from website.seo import json_ld_script
 
 pytestmark = pytest.mark.django_db
 
@@ -276,7 +276,7 @@ def test_modified_time_is_never_before_publication(client):
 
 
 def test_head_tags_escape_every_value(client):
-    """The head is built as a string (articles/seo.py head_tags): nothing in it is markup."""
+    """The head is built as a string (website/seo.py head_tags): nothing in it is markup."""
     hostile = '"><script>alert(1)</script>'
     sly = ArticleFactory(
         title="Titre" + hostile,

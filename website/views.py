@@ -10,11 +10,10 @@ from django.views.generic import ListView, TemplateView
 from django.views.generic.detail import DetailView
 
 import search
+from articles import preview, purges
+from articles.models import Article, ArticleRedirect, Author, HomepagePin, Section, ShareLink, Tag
 from pagecache import add_keys
 from related import related_articles
-
-from . import preview, purges
-from .models import Article, ArticleRedirect, Author, HomepagePin, Section, ShareLink, Tag
 
 PAGE_SIZE = settings.NEWSROOM["PAGE_SIZE"]
 HOME_LATEST = 8

@@ -5,7 +5,7 @@ from django.test import RequestFactory
 from django.urls import set_script_prefix, translate_url
 from django.utils import translation
 
-from articles.templatetags.articles_tags import language_versions
+from website.templatetags.articles_tags import language_versions
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from .models import Article, Correction
+from articles.models import Article, Correction
 
 DESCRIPTION_LENGTH = 160
 HEADLINE_LENGTH = 110  # Google's limit for a NewsArticle headline

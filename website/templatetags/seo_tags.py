@@ -1,8 +1,8 @@
-"""Search-engine and sharing tags for page heads (articles/seo.py builds the values)."""
+"""Search-engine and sharing tags for page heads (website/seo.py builds the values)."""
 
 from django import template
 
-from .. import seo
+from website import seo
 
 register = template.Library()
 
