@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
@@ -44,7 +44,9 @@ class FrontPageView(TemplateView):
         top = list(
             visible.filter(
                 Q(pk__in={*pins.values(), *recent[: HOME_LATEST + 1]})
-                | Q(pk__in=featured.values("pk")[:1])
+                # One value, not a set: an InitPlan PostgreSQL runs once, so the whole
+                # filter stays on the primary key (a set here made it scan the table).
+                | Q(pk=Subquery(featured.values("pk")[:1]))
             )
             .without_body()
             .for_listing()
