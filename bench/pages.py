@@ -1,6 +1,7 @@
 """Reader pages under load, against the framework's floor, on PostgreSQL + Redis + gunicorn.
 
     python bench/pages.py [--articles 100000] [--duration 10] [--connections 16] [--keep-db]
+                          [--code-dir PATH]
 
 Builds a database of ARTICLES articles (tags, authors, threaded comments), runs the site
 under gunicorn with 2 workers (production settings, Redis cache), drives each page with
@@ -9,6 +10,12 @@ requests/s, median and 99th-percentile latency, server CPU per request, SQL quer
 response size — each as a ratio to a minimal view through the same middleware stack
 served by the same gunicorn (the floor), measured in the same run. Needs wrk
 (`apt-get install wrk`), PostgreSQL at 127.0.0.1:5432 and Redis at 127.0.0.1:6379.
+
+`--code-dir` measures misses (page cache off) of the same pages in another checkout of
+Newsroom too (a git worktree of an earlier commit), on the same database, one server after
+the other, and reports each page's CPU per request and queries as a ratio to it. Each
+size of corpus has its own database (newsroom_bench for 100,000 articles,
+newsroom_bench_1000 for 1,000), kept between runs with `--keep-db`.
 """
 
 from __future__ import annotations
@@ -113,8 +120,17 @@ def sentence(rng: random.Random, n: int) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
 
 
+def use_database(articles: int) -> None:
+    """Each corpus size in its own database, so that a small run keeps the big one."""
+    global DB_NAME
+    DB_NAME = "newsroom_bench" if articles == 100_000 else f"newsroom_bench_{articles}"
+    ENV["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
+
+
 def prepare_database(articles: int, keep: bool) -> None:
     import psycopg
+
+    use_database(articles)
 
     with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME]).fetchone()
@@ -256,7 +272,10 @@ def generate(count: int) -> None:
             parents.append(comment)
 
 
-def start_server(cache_seconds: int) -> subprocess.Popen:
+def start_server(cache_seconds: int, code_dir: Path = ROOT) -> subprocess.Popen:
+    """gunicorn on this checkout (bench settings: the floor's address), or on another one
+    with its own production settings (it may predate bench/settings.py)."""
+    extra = {} if code_dir == ROOT else {"DJANGO_SETTINGS_MODULE": "newsroom.settings"}
     server = subprocess.Popen(
         [
             shutil.which("gunicorn") or str(Path(sys.executable).parent / "gunicorn"),
@@ -264,19 +283,20 @@ def start_server(cache_seconds: int) -> subprocess.Popen:
             "-c",
             "gunicorn.conf.py",
         ],
-        cwd=ROOT,
-        env=env(NEWSROOM_PAGE_CACHE_SECONDS=str(cache_seconds)),
+        cwd=code_dir,
+        env=env(NEWSROOM_PAGE_CACHE_SECONDS=str(cache_seconds), **extra),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
-    for _ in range(100):
+    ready = "/_bench/floor/" if code_dir == ROOT else "/"
+    for _ in range(150):
         try:
-            urllib.request.urlopen(BASE + "/_bench/floor/", timeout=1).read()
+            urllib.request.urlopen(BASE + ready, timeout=2).read()
             return server
         except OSError:
             time.sleep(0.2)
-    raise SystemExit("gunicorn did not start")
+    raise SystemExit(f"gunicorn did not start in {code_dir}")
 
 
 def worker_pids(server: subprocess.Popen) -> list[int]:
@@ -336,7 +356,8 @@ FLOOR_AGAIN = "floor (again, after the pages)"
 def measure(server, pages: dict[str, str | list[str]], duration: int, connections: int) -> dict:
     pids = worker_pids(server)
     results = {}
-    for name, path in {**pages, FLOOR_AGAIN: pages[FLOOR]}.items():
+    again = {FLOOR_AGAIN: pages[FLOOR]} if FLOOR in pages else {}
+    for name, path in {**pages, **again}.items():
         for one in path if isinstance(path, list) else [path]:
             body = urllib.request.urlopen(BASE + one).read()  # warms the page cache if on
         before = cpu_seconds(pids)
@@ -351,11 +372,11 @@ def measure(server, pages: dict[str, str | list[str]], duration: int, connection
     return results
 
 
-def in_django(code: str, *args: str, **extra_env: str) -> str:
+def in_django(code: str, *args: str, code_dir: Path = ROOT, **extra_env: str) -> str:
     """Run a Python snippet in the project with the bench settings; its last printed line."""
     result = subprocess.run(
         [sys.executable, "-c", code, *args],
-        cwd=ROOT,
+        cwd=code_dir,
         capture_output=True,
         text=True,
         env=env(DJANGO_SETTINGS_MODULE="newsroom.settings", **extra_env),
@@ -365,7 +386,7 @@ def in_django(code: str, *args: str, **extra_env: str) -> str:
     return result.stdout.strip().splitlines()[-1]
 
 
-def count_queries(pages: dict[str, str]) -> dict[str, int]:
+def count_queries(pages: dict[str, str], code_dir: Path = ROOT) -> dict[str, int]:
     """SQL queries per page with the page cache off, through Django's
     test client."""
     code = (
@@ -381,7 +402,9 @@ def count_queries(pages: dict[str, str]) -> dict[str, int]:
         "    out[name] = len(ctx.captured_queries)\n"
         "print(json.dumps(out))\n"
     )
-    return json.loads(in_django(code, json.dumps(pages), NEWSROOM_PAGE_CACHE_SECONDS="0"))
+    return json.loads(
+        in_django(code, json.dumps(pages), code_dir=code_dir, NEWSROOM_PAGE_CACHE_SECONDS="0")
+    )
 
 
 def freshness_check() -> str:
@@ -451,12 +474,37 @@ def report(cold: dict, warm: dict, queries: dict, fresh: str, args) -> str:
     return "\n".join(lines)
 
 
+def compare(ours: dict, queries: dict, theirs: dict, their_queries: dict, other: Path) -> str:
+    """Misses (page cache off) of this checkout beside another one, same database and load."""
+    lines = [
+        f"Misses beside {other} (page cache off, same database, same load, one server after "
+        "the other):",
+        "",
+        "| page | CPU ms/req | there | × there | queries | there | req/s | there |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name, them in theirs.items():
+        if name not in ours or name.startswith("static"):
+            continue
+        us = ours[name]
+        lines.append(
+            f"| {name} | {us['cpu_ms']:.2f} | {them['cpu_ms']:.2f} | "
+            f"{us['cpu_ms'] / them['cpu_ms']:.2f} | {queries.get(name, '–')} | "
+            f"{their_queries.get(name, '–')} | {us['rps']:.0f} | {them['rps']:.0f} |"
+        )
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--keep-db", action="store_true", help="reuse an existing bench database")
+    parser.add_argument(
+        "--code-dir", type=Path, help="another checkout whose misses to measure beside this one"
+    )
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "pages-latest.md")
     parser.add_argument("--generate", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.generate:
@@ -495,8 +543,23 @@ def main() -> None:
         if fresh:
             results["fresh"] = fresh
     text = report(results["off"], results["warm"], queries, results["fresh"], args)
+    if args.code_dir:
+        other = args.code_dir.resolve()
+        print(f"  page cache off, {other}:")
+        paths = {name: path for name, path in pages.items() if name != FLOOR}
+        server = start_server(0, other)
+        try:
+            theirs = measure(server, paths, args.duration, args.connections)
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+        their_queries = count_queries(
+            {n: p[0] if isinstance(p, list) else p for n, p in paths.items() if n != "static file"},
+            code_dir=other,
+        )
+        text += "\n\n" + compare(results["off"], queries, theirs, their_queries, other)
     print("\n" + text)
-    (ROOT / "bench" / "pages-latest.md").write_text(text + "\n")
+    args.out.write_text(text + "\n")
 
 
 if __name__ == "__main__":
