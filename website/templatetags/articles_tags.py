@@ -13,6 +13,7 @@ from django.utils.translation import get_language, get_language_info, ngettext, 
 from articles.models import Section
 from articles.purges import FRAME
 from pagecache import add_keys
+from pagecache.memo import remember
 
 register = template.Library()
 
@@ -52,14 +53,18 @@ def sections_nav(context) -> dict:
     page, for an editor who wants it, but is not offered to readers), in the editors'
     order. Every page that prints it carries the `frame` key: renaming, adding or
     reordering a section, or a section gaining its first or losing its last visible
-    article, purges it (articles/purges.py).
+    article, purges it (articles/purges.py); the list itself is kept in the shared cache
+    under that key (pagecache/memo.py), so a page rendered after no such change reads it
+    without a query.
     """
     request = context.get("request")
     if request is not None:
         add_keys(request, FRAME)
     match = getattr(request, "resolver_match", None)
     return {
-        "nav_sections": Section.objects.with_visible_articles(),
+        "nav_sections": remember(
+            "nav-sections", [FRAME], lambda: list(Section.objects.with_visible_articles())
+        ),
         "current_section_slug": context.get("current_section_slug") or "",
         "is_home": bool(match and match.url_name == "index"),
     }
