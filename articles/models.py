@@ -392,6 +392,16 @@ class Article(models.Model):
             self.published_at and (self.updated_at - self.published_at).total_seconds() > 600
         )
 
+    @property
+    def tags_in_order(self) -> list[Tag]:
+        """The tags in the editor's order: the order they were given, one row each (the
+        admin's tag rows), not the alphabet. `with_bylines_and_tags()` reads them with the
+        rest of the page."""
+        links = self.__dict__.get("tag_links")
+        if links is None:
+            links = self.taggedarticle_set.select_related("tag").order_by("pk")
+        return [link.tag for link in links]
+
     def url_kwargs(self) -> dict:
         when = timezone.localtime(self.published_at or self.created_at or timezone.now())
         return {"year": when.year, "month": when.month, "slug": self.slug}

@@ -67,8 +67,16 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def with_bylines_and_tags(self) -> ArticleQuerySet:
-        """Section, ordered bylines with their authors, and tags: three queries in all."""
-        return self.with_bylines().prefetch_related("tags")
+        """Section, ordered bylines with their authors, and tags in the editor's order
+        (`tags_in_order`): three queries in all."""
+        links = (
+            self.model._meta.get_field("taggedarticle")
+            .related_model.objects.select_related("tag")
+            .order_by("pk")
+        )
+        return self.with_bylines().prefetch_related(
+            Prefetch("taggedarticle_set", queryset=links, to_attr="tag_links")
+        )
 
     def with_comment_counts(self) -> ArticleQuerySet:
         """`comment_count`: each article's approved comments, counted in the same query."""
@@ -91,7 +99,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def related_to(self, article: Article) -> ArticleQuerySet:
         """Simple suggestions: same section or shared tags, most shared tags first, then newest."""
-        tag_ids = [tag.pk for tag in article.tags.all()]
+        tag_ids = [tag.pk for tag in article.tags_in_order]
         shared = models.Count("tags", filter=Q(tags__in=tag_ids), distinct=True)
         return (
             self.exclude(pk=article.pk)

@@ -147,7 +147,7 @@ class ArticleFeed(Feed):
         return self.request.build_absolute_uri(bylines[0].author.get_absolute_url())
 
     def item_categories(self, item: Article) -> list[str]:
-        return [item.section.name, *(tag.name for tag in item.tags.all())]
+        return [item.section.name, *(tag.name for tag in item.tags_in_order)]
 
     def item_enclosures(self, item: Article) -> list[feedgenerator.Enclosure]:
         image = self._image(item)

@@ -116,7 +116,7 @@ def article_metadata(article: Article, request: HttpRequest) -> dict:
     canonical = absolute(article.get_absolute_url())
     image = lead_image(article, request)
     bylines = list(article.bylines.all())
-    tags = [tag.name for tag in article.tags.all()]
+    tags = [tag.name for tag in article.tags_in_order]
     modified = last_modified(article)
     description = page_description(article)
 

@@ -355,3 +355,29 @@ def test_reading_time_and_comment_count_read_in_each_language(client):
     english = client.get("/en" + short.get_absolute_url()).text
     assert "1 minute read" in english and ">1 comment</a>" in english
     assert long.reading_time > 1
+
+
+@pytest.mark.django_db
+def test_tags_print_in_the_editors_order_not_the_alphabets(client):
+    """As the editor gave them (one tag row after another in the admin), everywhere the
+    article lists them: the page, its JSON-LD keywords and its feed categories."""
+    from articles.models import TaggedArticle
+
+    article = ArticleFactory(title="Sommet à Paris")
+    order = ["Ukraine", "États-Unis", "Diplomatie", "Russie"]
+    for name in order:
+        TaggedArticle.objects.create(content_object=article, tag=Tag.objects.create(name=name))
+    html = client.get(article.get_absolute_url()).text
+    tags = html.split('<ul class="tags"')[1].split("</ul>")[0]
+    assert [tags.index(f">{name}</a>") for name in order] == sorted(
+        tags.index(f">{name}</a>") for name in order
+    )
+    from tests.website.test_seo import Head
+
+    assert Head(html).json_ld()["NewsArticle"]["keywords"] == order
+    feed = client.get("/flux/").text
+    assert (
+        feed.index("<category>Ukraine</category>")
+        < feed.index("<category>États-Unis</category>")
+        < feed.index("<category>Russie</category>")
+    )
