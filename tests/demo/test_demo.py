@@ -142,3 +142,18 @@ def test_demo_editor_refuses_to_demote_a_superuser():
     with pytest.raises(CommandError, match="superuser"):
         run("demo_editor", "--username", "admin")
     assert get_user_model().objects.get(username="admin").is_superuser
+
+
+@pytest.mark.django_db
+def test_demo_editor_prints_the_address_the_site_is_served_at():
+    """make run passes its HOST and PORT: the login printed is where the site answers."""
+    output = run("demo_editor", "--site-url", "http://127.0.0.1:8123/")
+    assert "Login URL: http://127.0.0.1:8123/admin/" in output
+    assert ":8000" not in output
+
+
+@pytest.mark.django_db
+def test_demo_editor_refuses_a_site_url_that_is_no_address_and_changes_nothing():
+    with pytest.raises(CommandError, match="is not an address"):
+        run("demo_editor", "--site-url", "8123")
+    assert not get_user_model().objects.filter(username="editor").exists()

@@ -14,7 +14,7 @@ from django.db import transaction
 from articles.models import Author
 from articles.roles import EDITOR, sync_roles
 
-LOGIN_URL = "http://127.0.0.1:8000/admin/"
+SITE_URL = "http://127.0.0.1:8000"
 
 
 class Command(BaseCommand):
@@ -25,9 +25,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--username", default="editor", help="Account name (default: editor).")
+        parser.add_argument(
+            "--site-url",
+            default=SITE_URL,
+            help=f"Where the site is served, for the login address printed (default: {SITE_URL}; "
+            "make run passes its HOST and PORT).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         username = (options["username"] or "").strip()
+        site_url = (options["site_url"] or SITE_URL).strip().rstrip("/")
+        if not site_url.startswith(("http://", "https://")):
+            raise CommandError(f"--site-url {site_url!r} is not an address: give http://host:port.")
         if not username:
             raise CommandError("The username is empty: pass --username NAME (default: editor).")
         user_model = get_user_model()
@@ -58,6 +67,6 @@ class Command(BaseCommand):
             # A demo login must not sign articles in a real author's name.
             Author.objects.filter(user=user).update(user=None)
 
-        self.stdout.write(f"Login URL: {LOGIN_URL}")
+        self.stdout.write(f"Login URL: {site_url}/admin/")
         self.stdout.write(f"Username:  {username}")
         self.stdout.write(f"Password:  {password}")
