@@ -72,6 +72,26 @@ def test_article_page_reads_well_on_a_phone(live_server, phone_page, axe, story)
     assert axe(phone_page) == []
 
 
+def test_a_long_address_in_the_body_does_not_widen_the_phone_page(live_server, phone_page):
+    """An editor pastes a long link as its own text: the line breaks inside it rather than
+    pushing the page sideways (it made a 375 px page 556 px wide)."""
+    address = "https://example.org/documents/" + "rapportannueldelacommission" * 6 + ".pdf"
+    article = ArticleFactory(
+        title="Le rapport en ligne",
+        body=f'<p>Le texte complet : <a href="{address}">{address}</a></p>'
+        f"<p>Sans lien : {address}</p><h2>{address}</h2><blockquote><p>{address}</p></blockquote>"
+        f"<ul><li>{address}</li></ul>",
+        standfirst=f"Voir {address}",
+        source_name="Commission",
+        source_url=address,
+    )
+    phone_page.goto(live_server.url + article.get_absolute_url())
+    overflow = phone_page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0
+
+
 def test_tag_link_leads_to_the_tag_page(live_server, page, story):
     page.goto(live_server.url + story.get_absolute_url())
     page.get_by_role("link", name="États-Unis").click()
