@@ -119,10 +119,16 @@ class Tag(TagBase):
 
 
 class TaggedArticle(TaggedItemBase):
-    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_articles")
-    content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
+    tag = models.ForeignKey(
+        Tag, on_delete=models.CASCADE, related_name="tagged_articles", verbose_name=_("tag")
+    )
+    content_object = models.ForeignKey(
+        "Article", on_delete=models.CASCADE, verbose_name=_("article")
+    )
 
     class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_tag"),
         ]
@@ -458,9 +464,13 @@ class ArticleAuthor(models.Model):
 class ArticleRedirect(models.Model):
     """An address an article used to have; it answers 301 to the article's current address."""
 
-    old_slug = models.SlugField(max_length=SLUG_MAX_LENGTH, unique=True, allow_unicode=True)
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="redirects")
-    created_at = models.DateTimeField(auto_now_add=True)
+    old_slug = models.SlugField(
+        _("old address"), max_length=SLUG_MAX_LENGTH, unique=True, allow_unicode=True
+    )
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="redirects", verbose_name=_("article")
+    )
+    created_at = models.DateTimeField(_("date"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("old address")
