@@ -27,7 +27,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 from taggit.models import Tag as TaggitTag
 
-from . import preview, services
+from . import held_uploads, preview, services
 from .csp import inline_script_hashes
 from .images import ImageRejected, prepare_upload
 from .models import (
@@ -178,6 +178,9 @@ def restoring_over(request) -> Article | None:
 
 class ArticleAdminForm(forms.ModelForm):
     loaded_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    # A picture sent with a form that came back with errors, kept for this try
+    # (held_uploads.py): the editor does not choose it again.
+    held_lead_image = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Article
@@ -202,10 +205,30 @@ class ArticleAdminForm(forms.ModelForm):
         upload = self.cleaned_data.get("lead_image")
         if upload and getattr(upload, "content_type", None) is not None:
             try:
-                return prepare_upload(upload)
+                self._new_picture = prepare_upload(upload)
             except ImageRejected as exc:
                 raise ValidationError(str(exc)) from exc
+            return self._new_picture
+        if upload is not False and self.request is not None:  # False: "clear" was ticked
+            held = held_uploads.redeem(
+                self.request.user, self.data.get(self.add_prefix("held_lead_image"), "")
+            )
+            if held is not None:
+                self._new_picture = held
+                return held
         return upload
+
+    def full_clean(self):
+        self._new_picture = None
+        super().full_clean()
+        if self.is_bound and self._errors and self._new_picture and self.request is not None:
+            token = held_uploads.hold(self.request.user, self._new_picture)
+            self.data = self.data.copy()
+            self.data[self.add_prefix("held_lead_image")] = token
+            # The field's bound copy is made (and its help text read) during validation.
+            self.fields["lead_image"].help_text = self["lead_image"].help_text = _(
+                "Your picture %(name)s is kept: save again to use it, or choose another file."
+            ) % {"name": self._new_picture.name.rsplit("/", 1)[-1]}
 
     def clean(self):
         cleaned = super().clean()
@@ -375,7 +398,15 @@ class ArticleAdmin(VersionAdmin):
         (None, {"fields": ["title", "slug", "standfirst", "body", "loaded_token"]}),
         (
             gettext_lazy("Lead image"),
-            {"fields": ["lead_image", "lead_image_alt", "lead_image_caption", "lead_image_credit"]},
+            {
+                "fields": [
+                    "lead_image",
+                    "held_lead_image",
+                    "lead_image_alt",
+                    "lead_image_caption",
+                    "lead_image_credit",
+                ]
+            },
         ),
         (gettext_lazy("Classification"), {"fields": ["section", "language"]}),
         (gettext_lazy("Source"), {"fields": ["source_kind", "source_name", "source_url"]}),
