@@ -187,6 +187,9 @@ class ArticleAdminForm(forms.ModelForm):
         fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose what is shown
         formfield_callback = https_formfield
         widgets = {
+            # A headline is often longer than a line: it wraps in view, and a line break
+            # typed in it is removed on save (text.single_line).
+            "title": forms.Textarea(attrs={"rows": 2, "class": "headline-input"}),
             "body": AdminProseEditorWidget(
                 config={"extensions": EDITOR_EXTENSIONS}, preset="configurable"
             ),

@@ -112,3 +112,19 @@ def test_contributor_writes_editor_schedules_reader_reads(live_server, browser):
         assert reader.locator(".card--lead .card__title").inner_text() == (
             "Le tramway de nuit entre en service"
         )
+
+
+def test_the_article_form_gives_the_headline_and_the_body_room(live_server, browser):
+    """At 1280 px a long headline is read whole and the body opens a page tall (the
+    headline box cut titles, the body editor started as a one-line box)."""
+    staff("redaction", EDITOR)
+    page = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900}).new_page()
+    log_in(page, live_server.url, "redaction")
+    page.goto(live_server.url + reverse("admin:articles_article_add"))
+    headline = "Paris et Washington relancent une médiation discrète avec Moscou sur l’Ukraine"
+    page.locator("#id_title").fill(headline)
+    title = page.locator("#id_title")
+    fits = title.evaluate("e => e.scrollWidth <= e.clientWidth && e.scrollHeight <= e.clientHeight")
+    assert title.bounding_box()["width"] >= 600 and fits
+    assert page.locator(".field-body .ProseMirror[contenteditable=true]").bounding_box()["height"] >= 300
+    page.context.close()
