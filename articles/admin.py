@@ -382,7 +382,9 @@ class ArticleAdmin(VersionAdmin):
     ]
     list_select_related = ["section"]
     search_fields = ["title", "standfirst", "body"]
-    prepopulated_fields = {"slug": ["title"]}
+    # No slug typed as the headline is: the browser's rule (accents kept) is not the
+    # site's (make_slug folds them), so the preview differed from the address saved. An
+    # empty slug is made from the headline on save, by the one rule.
     date_hierarchy = "published_at"
     formfield_overrides = URL_FIELDS_HTTPS
     inlines = [

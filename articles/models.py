@@ -152,9 +152,10 @@ class Article(models.Model):
         max_length=SLUG_MAX_LENGTH,
         unique=True,
         allow_unicode=True,
+        blank=True,
         help_text=_(
-            "The last part of the article's address. Changing it later keeps the old "
-            "address working."
+            "The last part of the article's address. Left empty, it is made from the "
+            "headline when you save. Changing it later keeps the old address working."
         ),
     )
     standfirst = models.TextField(

@@ -116,3 +116,24 @@ def test_editor_creates_an_article_with_bylines_and_tags_in_the_admin(admin_clie
     assert "<script>" not in article.body_html
     assert [b.author for b in ArticleAuthor.objects.filter(article=article)] == [sara, julien]
     assert list(article.tags.all()) == [tag]
+
+
+@pytest.mark.django_db
+def test_a_slug_left_empty_is_made_from_the_headline_by_the_sites_rule(admin_client):
+    """The address saved is the one the site's rule makes (accents folded): the admin no
+    longer fills the slug as the headline is typed, with the browser's rule, which kept
+    accents ('paris-alliés-…') and so showed an address the article would not get."""
+    add_url = reverse("admin:articles_article_add")
+    page = admin_client.get(add_url)
+    assert page.context["adminform"].prepopulated_fields == []
+    data = form_data(page.text, "article_form")
+    title = "Paris et ses alliés relancent l’aide à l’Ukraine"
+    data.update(
+        {"title": title, "slug": "", "body": "<p>Texte.</p>", "section": SectionFactory().pk}
+    )
+    data["status"] = "draft"
+    response = admin_client.post(add_url, data)
+    assert response.status_code == 302, response.context["adminform"].errors
+    assert (
+        Article.objects.get(title=title).slug == "paris-et-ses-allies-relancent-l-aide-a-l-ukraine"
+    )
