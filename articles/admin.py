@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import copy
 import difflib
+import re
+from datetime import datetime
 
 from django import forms
 from django.contrib import admin, messages
@@ -19,7 +21,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_prose_editor.widgets import AdminProseEditorWidget
@@ -760,13 +762,12 @@ class ArticleAdmin(VersionAdmin):
             raise Http404(_("This article has no such revision."))
         older = versions[versions.index(version) + 1] if versions[-1] != version else None
         rows = []
-        for field in ["title", "standfirst", "body", "status", "published_at", "source_url"]:
-            before = str(older.field_dict.get(field, "") if older else "")
-            after = str(version.field_dict.get(field, ""))
+        for name in DIFF_FIELDS:
+            field = Article._meta.get_field(name)
+            before = _readable(field, older.field_dict.get(field.attname) if older else None)
+            after = _readable(field, version.field_dict.get(field.attname))
             if before != after:
-                rows.append(
-                    (Article._meta.get_field(field).verbose_name, _html_diff(before, after))
-                )
+                rows.append((field.verbose_name, _html_diff(before, after)))
         return TemplateResponse(
             request,
             "admin/articles/article/diff.html",
@@ -780,6 +781,41 @@ class ArticleAdmin(VersionAdmin):
                 "title": _("Changes in this revision"),
             },
         )
+
+
+DIFF_FIELDS = [
+    "title",
+    "standfirst",
+    "body",
+    "section",
+    "status",
+    "published_at",
+    "source_name",
+    "source_url",
+    "lead_image_alt",
+    "lead_image_caption",
+    "lead_image_credit",
+]
+# Where a paragraph, heading or list item ends, the text of the body goes on after a space.
+_BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote|figcaption|td|th)>|<br\s*/?>", re.IGNORECASE)
+
+
+def _readable(field, value) -> str:
+    """A stored value as an editor reads it: the body's text rather than its HTML, a
+    status's label rather than its code, a date in words, a section's name, nothing for
+    an empty value."""
+    if value is None or value == "":
+        return ""
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if field.is_relation:
+        related = field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related is not None else _("(deleted)")
+    if isinstance(value, datetime):
+        return date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    if field.name in {"body", "standfirst"}:
+        return " ".join(strip_tags(_BLOCK_END.sub(" ", str(value))).split())
+    return str(value)
 
 
 def _html_diff(before: str, after: str) -> list[tuple[str, str]]:

@@ -299,6 +299,37 @@ def test_every_save_keeps_a_revision_with_a_readable_diff_and_restore(client, pe
     assert "Première version" in article.body
 
 
+def test_the_diff_reads_as_the_editor_wrote_not_as_it_is_stored(client, people):
+    """Labels for codes, words for dates, text for HTML, nothing for an empty value: no
+    'draft', no 'None', no '<p>' in the history of an article."""
+    article = draft_by(people["contributor"], body="<p>Premier jet.</p>")
+    client_for(client, people["editor"])
+    data = form_data(client.get(change_url(article)).text, "article_form")
+    assert client.post(change_url(article), data).status_code == 302
+    data = form_data(client.get(change_url(article)).text, "article_form")
+    data.update(
+        {
+            "body": "<p>Premier jet.</p><h2>La suite</h2><p>Texte relu.</p>",
+            "status": "published",
+            "published_at_0": "2026-03-04",
+            "published_at_1": "08:30:00",
+        }
+    )
+    assert client.post(change_url(article), data).status_code == 302
+    from reversion.models import Version
+
+    latest = Version.objects.get_for_object(article).first()
+    html = client.get(
+        reverse("admin:articles_article_diff", args=[article.pk, latest.revision_id])
+    ).text
+    diff = html.split('<div id="content-main">')[1].split('class="button"')[0]
+    assert "Brouillon" in diff and "Publié" in diff
+    assert "<ins>4 mars</ins>" in diff and "08:30" in diff
+    assert "<ins>La suite Texte relu.</ins>" in diff
+    for raw in ["draft", "published", "None", "&lt;p&gt;", "&lt;h2&gt;"]:
+        assert raw not in diff, raw
+
+
 # Previews -----------------------------------------------------------------------------------
 
 
