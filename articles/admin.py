@@ -364,6 +364,10 @@ class SectionChoiceForm(forms.Form):
 @admin.register(Article)
 class ArticleAdmin(VersionAdmin):
     form = ArticleAdminForm
+
+    class Media:
+        css = {"all": ["admin_newsroom/admin.css"]}  # the list and the form
+
     list_display = [
         "title",
         "status_badge",

@@ -126,5 +126,51 @@ def test_the_article_form_gives_the_headline_and_the_body_room(live_server, brow
     title = page.locator("#id_title")
     fits = title.evaluate("e => e.scrollWidth <= e.clientWidth && e.scrollHeight <= e.clientHeight")
     assert title.bounding_box()["width"] >= 600 and fits
-    assert page.locator(".field-body .ProseMirror[contenteditable=true]").bounding_box()["height"] >= 300
+    assert (
+        page.locator(".field-body .ProseMirror[contenteditable=true]").bounding_box()["height"]
+        >= 300
+    )
+    page.context.close()
+
+
+def test_the_desk_lists_read_whole_at_1280_px(live_server, browser):
+    """The article list and the moderation queue at 1280 px: no column clipped, and a long
+    headline on at most three lines (titles wrapped over 4-5 lines, the pending-comments
+    column and the queue's text and reason were cut)."""
+    from comments.models import Comment
+
+    staff("redaction", EDITOR)
+    section = SectionFactory(name="International")
+    author = AuthorFactory(name="Camille Dufresne")
+    for n in range(3):
+        article = Article.objects.create(
+            title=f"Paris et Washington relancent une médiation discrète avec Moscou {n}",
+            body="<p>Texte.</p>",
+            section=section,
+            status="published",
+            published_at=timezone.now() - timedelta(hours=n),
+        )
+        article.bylines.create(author=author, position=0)
+        Comment.objects.create(
+            article=article,
+            name="Lectrice attentive",
+            email="l@example.org",
+            text="Un commentaire assez long pour remplir sa colonne " * 4,
+            status="pending",
+            moderation_rule="links",
+            moderation_detail="3 links: the policy allows 1 (example.org, exemple.fr)",
+        )
+    page = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900}).new_page()
+    log_in(page, live_server.url, "redaction")
+    clipped = (
+        "() => [...document.querySelectorAll('#result_list th, #result_list td')]"
+        ".filter(c => c.scrollWidth > c.clientWidth + 1).map(c => c.className)"
+    )
+    page.goto(live_server.url + reverse("admin:articles_article_changelist"))
+    assert page.evaluate(clipped) == []
+    title = page.locator("#result_list td.field-title, #result_list th.field-title").first
+    line = float(title.evaluate("c => parseFloat(getComputedStyle(c).lineHeight) || 18"))
+    assert title.bounding_box()["height"] <= 3 * line + 12
+    page.goto(live_server.url + reverse("admin:comments_comment_changelist"))
+    assert page.evaluate(clipped) == []
     page.context.close()
