@@ -13,15 +13,16 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.forms.models import construct_instance
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, strip_tags
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_prose_editor.widgets import AdminProseEditorWidget
@@ -29,7 +30,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 from taggit.models import Tag as TaggitTag
 
-from . import held_uploads, preview, services
+from . import autosave, held_uploads, preview, services, tags
 from .csp import inline_script_hashes
 from .images import ImageRejected, prepare_upload
 from .models import (
@@ -43,8 +44,8 @@ from .models import (
     Section,
     ShareLink,
     Tag,
-    TaggedArticle,
 )
+from .roles import can_edit_any, can_publish, owned_by, shown_to
 from .sanitize import EDITOR_EXTENSIONS
 from .staff import StaffGroupAdmin, StaffUserAdmin
 
@@ -53,16 +54,18 @@ URL_FIELDS_HTTPS = {models.URLField: {"assume_scheme": "https"}}
 EDITABLE_BY_CONTRIBUTORS = {Article.Status.DRAFT, Article.Status.REVIEW}
 
 
-def can_publish(user) -> bool:
-    return user.has_perm("articles.publish_article")
+class NamedDateAndTime:
+    """A date-and-time field is two inputs under one label: each gets a name of its own
+    ("Publication time: date", "…: time") for screen readers."""
 
-
-def can_edit_any(user) -> bool:
-    return user.has_perm("articles.edit_any_article")
-
-
-def owned_by(user) -> Q:
-    return Q(created_by=user) | Q(bylines__author__user=user)
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and isinstance(formfield.widget, forms.SplitDateTimeWidget):
+            date, time = formfield.widget.widgets
+            label = capfirst(formfield.label)
+            date.attrs["aria-label"] = _("%(field)s: date") % {"field": label}
+            time.attrs["aria-label"] = _("%(field)s: time") % {"field": label}
+        return formfield
 
 
 class BylineFormSet(forms.BaseInlineFormSet):
@@ -85,7 +88,7 @@ class BylineFormSet(forms.BaseInlineFormSet):
             )
 
 
-class BylineInline(admin.TabularInline):
+class BylineInline(admin.StackedInline):
     model = ArticleAuthor
     formset = BylineFormSet
     extra = 1
@@ -95,21 +98,13 @@ class BylineInline(admin.TabularInline):
     verbose_name_plural = gettext_lazy("bylines (in the order they are shown)")
 
 
-class TagInline(admin.TabularInline):
-    model = TaggedArticle
-    extra = 1
-    autocomplete_fields = ["tag"]
-    verbose_name = gettext_lazy("tag")
-    verbose_name_plural = gettext_lazy("tags")
-
-
-class CorrectionInline(admin.StackedInline):
+class CorrectionInline(NamedDateAndTime, admin.StackedInline):
     model = Correction
     extra = 0
     fields = ["kind", "text", "created_at"]
 
 
-class PinnedRelatedInline(admin.TabularInline):
+class PinnedRelatedInline(admin.StackedInline):
     """Related articles chosen by hand: shown first, in this order; the engine adds the rest."""
 
     model = PinnedRelated
@@ -127,7 +122,7 @@ class ShareLinkForm(forms.ModelForm):
         fields: list[str] = []
 
 
-class ShareLinkInline(admin.TabularInline):
+class ShareLinkInline(admin.StackedInline):
     """Who made each share link, until when it works, and a box to revoke it."""
 
     model = ShareLink
@@ -141,9 +136,17 @@ class ShareLinkInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False  # made with the "Create a share link" button
 
+    def get_formset(self, request, obj=None, **kwargs):
+        self.request = request  # an inline is made for each request (get_inline_instances)
+        return super().get_formset(request, obj, **kwargs)
+
     @admin.display(description=gettext_lazy("address"))
     def address(self, link: ShareLink) -> str:
-        return link.get_absolute_url()
+        """The whole address, as it is sent to a reviewer."""
+        path = link.get_absolute_url()
+        request = getattr(self, "request", None)
+        url = request.build_absolute_uri(path) if request is not None else path
+        return format_html('<a href="{}" rel="noopener">{}</a>', url, url)
 
     @admin.display(description=gettext_lazy("state"))
     def state(self, link: ShareLink) -> str:
@@ -153,7 +156,7 @@ class ShareLinkInline(admin.TabularInline):
         return _("working") if link.is_working else _("expired")
 
 
-class RedirectInline(admin.TabularInline):
+class RedirectInline(admin.StackedInline):
     model = ArticleRedirect
     extra = 0
     fields = ["old_slug", "created_at"]
@@ -180,6 +183,17 @@ def restoring_over(request) -> Article | None:
 
 class ArticleAdminForm(forms.ModelForm):
     loaded_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    # Tags typed in one field, in the order readers see them (tags.py).
+    tag_names = forms.CharField(
+        label=gettext_lazy("tags"),
+        required=False,
+        max_length=tags.LONGEST_FIELD,
+        help_text=gettext_lazy(
+            "Separated by commas, in the order readers see them. A tag that does not exist "
+            "yet is created."
+        ),
+        widget=forms.TextInput(attrs={"class": "vTextField tag-input", "autocomplete": "off"}),
+    )
     # A picture sent with a form that came back with errors, kept for this try
     # (held_uploads.py): the editor does not choose it again.
     held_lead_image = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -205,6 +219,28 @@ class ArticleAdminForm(forms.ModelForm):
         # over is the stored one (ArticleAdmin.revision_view).
         over = restoring_over(self.request)
         self.fields["loaded_token"].initial = (over or self.instance).edit_token
+        self._tags: list | None = None  # the tags typed, once the form is valid
+        if self.instance.pk and "tag_names" not in self.initial:
+            self.initial["tag_names"] = tags.as_text(self.instance.tags_in_order)
+        if self.request is not None:
+            self.fields["tag_names"].widget.attrs["data-suggestions"] = reverse(
+                "admin:autocomplete"
+            )
+        if not self.is_bound and self.request is not None:
+            self._restore_autosaved_copy()
+
+    def _restore_autosaved_copy(self):
+        """?restore=autosave: the form opens with the person's work in progress, still on
+        the version it was loaded over (so the lost-update refusal applies to it)."""
+        if self.request.GET.get("restore") != "autosave":
+            return
+        copy = autosave.copy_to_offer(
+            self.request.user, self.instance if self.instance.pk else None
+        )
+        if copy is not None:
+            self.initial.update(autosave.initial_from(copy))
+            if copy.loaded_token:
+                self.initial["loaded_token"] = copy.loaded_token
 
     def clean_lead_image(self):
         upload = self.cleaned_data.get("lead_image")
@@ -234,6 +270,18 @@ class ArticleAdminForm(forms.ModelForm):
             self.fields["lead_image"].help_text = self["lead_image"].help_text = _(
                 "Your picture %(name)s is kept: save again to use it, or choose another file."
             ) % {"name": self._new_picture.name.rsplit("/", 1)[-1]}
+
+    def clean_tag_names(self):
+        may_create = self.request is None or self.request.user.has_perm("articles.add_tag")
+        try:
+            self._tags = tags.resolve(self.cleaned_data["tag_names"], may_create=may_create)
+        except tags.TagsRefused as refusal:
+            raise ValidationError(str(refusal)) from refusal
+        return self.cleaned_data["tag_names"]
+
+    def save_tags(self) -> None:
+        """Give the article the tags typed, in their order (after the article is saved)."""
+        tags.give(self.instance, self._tags)
 
     def clean(self):
         cleaned = super().clean()
@@ -362,11 +410,15 @@ class SectionChoiceForm(forms.Form):
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin):
+class ArticleAdmin(NamedDateAndTime, VersionAdmin):
     form = ArticleAdminForm
 
     class Media:
-        css = {"all": ["admin_newsroom/admin.css"]}  # the list and the form
+        js = [
+            "admin_newsroom/editor-words.js",  # the rich-text editor in the admin's language
+            "admin_newsroom/autosave.js",  # work in progress kept, unsaved changes warned
+            "admin_newsroom/tag-input.js",  # tags in one field, the site's tags suggested
+        ]
 
     list_display = [
         "title",
@@ -395,7 +447,6 @@ class ArticleAdmin(VersionAdmin):
     formfield_overrides = URL_FIELDS_HTTPS
     inlines = [
         BylineInline,
-        TagInline,
         PinnedRelatedInline,
         CorrectionInline,
         RedirectInline,
@@ -419,7 +470,10 @@ class ArticleAdmin(VersionAdmin):
                 ]
             },
         ),
-        (gettext_lazy("Classification"), {"fields": ["section", "language"]}),
+        (
+            gettext_lazy("Classification"),
+            {"fields": ["section", "tag_names", "language", "french_typography"]},
+        ),
         (gettext_lazy("Source"), {"fields": ["source_kind", "source_name", "source_url"]}),
         (
             gettext_lazy("Search and sharing"),
@@ -447,17 +501,10 @@ class ArticleAdmin(VersionAdmin):
     # Who may do what -----------------------------------------------------------------
 
     def get_queryset(self, request):
-        queryset = (
-            super()
-            .get_queryset(request)
-            .with_pending_comment_counts()
-            .prefetch_related(
-                Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author"))
-            )
+        queryset = super().get_queryset(request).filter(shown_to(request.user))
+        return queryset.with_pending_comment_counts().prefetch_related(
+            Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author"))
         )
-        if can_edit_any(request.user):
-            return queryset
-        return queryset.filter(pk__in=Article.objects.filter(owned_by(request.user)).values("pk"))
 
     def _may_edit(self, request, article: Article | None) -> bool:
         if article is None or can_edit_any(request.user):
@@ -510,6 +557,17 @@ class ArticleAdmin(VersionAdmin):
             fields += ["published_at", "is_featured", "publish_override_reason"]
         return fields
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        # Read only: the form's own hidden bookkeeping has nothing to show a reader.
+        hidden = {"loaded_token", "held_lead_image"}
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
+            for name, options in fieldsets
+        ]
+
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "status" and not can_publish(request.user):
             kwargs["choices"] = [
@@ -519,12 +577,28 @@ class ArticleAdmin(VersionAdmin):
             ]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
+    def _autosave_context(self, request, article: Article | None) -> dict | None:
+        """Where the form keeps its work in progress, and a copy to offer back, if any."""
+        if article is not None and not self.has_change_permission(request, article):
+            return None  # read only: nothing to keep
+        info = self.model._meta.app_label, self.model._meta.model_name
+        suffix, args = ("autosave", [article.pk]) if article else ("autosave_new", [])
+        return {
+            "url": reverse("admin:{}_{}_{}".format(*info, suffix), args=args),
+            "discard_url": reverse("admin:{}_{}_{}_discard".format(*info, suffix), args=args),
+            "fields": list(autosave.FIELDS),
+            "offer": None
+            if request.GET.get("restore") == "autosave"
+            else autosave.copy_to_offer(request.user, article),
+        }
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         return type(form.__name__, (form,), {"request": request})
 
-    def render_change_form(self, request, context, *args, **kwargs):
-        response = super().render_change_form(request, context, *args, **kwargs)
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["autosave"] = self._autosave_context(request, obj)
+        response = super().render_change_form(request, context, add, change, form_url, obj)
         # The rich-text editor loads through an inline import map: allow exactly that one.
         # Its ProseMirror core also inserts a <style> element, so this page (and only this
         # one) accepts inline styles; scripts stay locked down.
@@ -539,6 +613,7 @@ class ArticleAdmin(VersionAdmin):
             obj.created_by = request.user
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
+        autosave.forget_after_save(request.user, obj, was_new=not change)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is ShareLink:
@@ -550,6 +625,7 @@ class ArticleAdmin(VersionAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        form.save_tags()
         article = form.instance
         profile = getattr(request.user, "author_profile", None)
         if not change and profile is not None and not article.bylines.exists():
@@ -559,6 +635,11 @@ class ArticleAdmin(VersionAdmin):
         if corrections is not None and corrections.has_changed():
             # A correction is news: readers see the article as updated.
             Article.objects.filter(pk=form.instance.pk).update(updated_at=timezone.now())
+
+    @admin.display(description=gettext_lazy("tags"))
+    def tag_names(self, article: Article) -> str:
+        """The tags on a read-only page (the form's tag field where it can be changed)."""
+        return tags.as_text(article.tags_in_order)
 
     # List columns ------------------------------------------------------------------
 
@@ -726,6 +807,20 @@ class ArticleAdmin(VersionAdmin):
         return [
             path("<int:pk>/preview/", view(self.preview_view), name="{}_{}_preview".format(*info)),
             path("<int:pk>/share/", view(self.share_view), name="{}_{}_share".format(*info)),
+            path("autosave/", view(self.autosave_view), name="{}_{}_autosave_new".format(*info)),
+            path(
+                "<int:pk>/autosave/", view(self.autosave_view), name="{}_{}_autosave".format(*info)
+            ),
+            path(
+                "autosave/discard/",
+                view(self.discard_autosave_view),
+                name="{}_{}_autosave_new_discard".format(*info),
+            ),
+            path(
+                "<int:pk>/autosave/discard/",
+                view(self.discard_autosave_view),
+                name="{}_{}_autosave_discard".format(*info),
+            ),
             path(
                 "<int:pk>/history/<int:revision_id>/diff/",
                 view(self.diff_view),
@@ -738,6 +833,32 @@ class ArticleAdmin(VersionAdmin):
         if not self.has_view_or_change_permission(request, article):
             raise PermissionDenied
         return article
+
+    def _autosaved_article(self, request, pk) -> Article | None:
+        """The article a copy is about (None: a new one), if this person may write it."""
+        if pk is None:
+            if not self.has_add_permission(request):
+                raise PermissionDenied
+            return None
+        article = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        return article
+
+    def autosave_view(self, request, pk=None):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        return autosave.save_copy(request, self._autosaved_article(request, pk))
+
+    def discard_autosave_view(self, request, pk=None):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._autosaved_article(request, pk)
+        autosave.discard(request.user, article)
+        info = self.model._meta.app_label, self.model._meta.model_name
+        if article is None:
+            return HttpResponseRedirect(reverse("admin:{}_{}_add".format(*info)))
+        return HttpResponseRedirect(reverse("admin:{}_{}_change".format(*info), args=[pk]))
 
     def preview_view(self, request, pk):
         return preview.render(request, self._viewable(request, pk), shared=False)

@@ -11,6 +11,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
 from django.http import Http404
 from django.urls import path
+from django.views.i18n import JavaScriptCatalog
+
+from . import admin_language
 
 
 class NewsroomAdminSite(admin.AdminSite):
@@ -23,7 +26,22 @@ class NewsroomAdminSite(admin.AdminSite):
             self.admin_view(self.view_on_site),
             name="view_on_site",
         )
-        return [checked if getattr(url, "name", None) == "view_on_site" else url for url in urls]
+        language = path(
+            "language/",
+            self.admin_view(admin_language.language_view),
+            {"admin_site": self},
+            name="language",
+        )
+        return [language] + [
+            checked if getattr(url, "name", None) == "view_on_site" else url for url in urls
+        ]
+
+    def i18n_javascript(self, request, extra_context=None):
+        """The admin's JavaScript words, the rich-text editor's included (its own catalogue,
+        completed by the project's djangojs catalogue for the words it does not cover)."""
+        return JavaScriptCatalog.as_view(packages=["django.contrib.admin", "django_prose_editor"])(
+            request
+        )
 
     def view_on_site(self, request, content_type_id, object_id):
         """Redirect to the object's page if it is one this admin shows this person."""

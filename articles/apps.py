@@ -8,13 +8,17 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Articles")
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import pre_save
 
-        from . import purges
+        from . import admin_language, purges
         from .roles import sync_roles
         from .text import clean_single_line_fields
 
         purges.connect()
+        user_logged_in.connect(
+            admin_language.forget_on_login, dispatch_uid="articles.admin-language"
+        )
         for model in self.get_models():
             pre_save.connect(
                 clean_single_line_fields, sender=model, dispatch_uid=f"single-line.{model.__name__}"

@@ -10,9 +10,11 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from taggit.managers import TaggableManager
 from taggit.models import NaturalKeyManager, TagBase, TaggedItemBase
 
+from . import typography
 from .images import build_renditions
 from .querysets import ArticleQuerySet, AuthorQuerySet, SectionQuerySet, TagQuerySet
 from .sanitize import clean_html, strip_tags
@@ -168,8 +170,8 @@ class Article(models.Model):
         _("body"),
         blank=True,
         help_text=_(
-            "Paragraphs, sub-headings (h2, h3), links, quotes and lists. Anything else "
-            "is removed when saving."
+            "Paragraphs, sub-headings (h2, h3), links, quotes, lists and tables (with a "
+            "header row). Anything else is removed when saving."
         ),
     )
     body_html = models.TextField(editable=False, blank=True)
@@ -219,6 +221,15 @@ class Article(models.Model):
 
     language = models.CharField(
         _("language"), max_length=12, choices=settings.ARTICLE_LANGUAGES, default="fr"
+    )
+    french_typography = models.BooleanField(
+        _("French typography"),
+        default=True,
+        help_text=_(
+            "On save, a French article's headline, standfirst, body and caption get narrow "
+            "no-break spaces before ; : ! ? and inside « », and typographic apostrophes. "
+            "Addresses, code and times such as 10:30 are left as typed."
+        ),
     )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
@@ -318,6 +329,11 @@ class Article(models.Model):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         self.body = clean_html(self.body)
+        if self.french_typography and self.language == "fr":
+            self.title = typography.apply_to_text(self.title)
+            self.standfirst = typography.apply_to_text(self.standfirst)
+            self.lead_image_caption = typography.apply_to_text(self.lead_image_caption)
+            self.body = typography.apply_to_html(self.body)
         self.body_html = self.body
         self.reading_time = reading_minutes(
             " ".join([self.title, self.standfirst, strip_tags(self.body)])
@@ -431,11 +447,12 @@ class ArticleAuthor(models.Model):
     """One byline: an author of an article, in order, with an optional role and agency credit."""
 
     class Role(models.TextChoices):
-        REPORTER = "reporter", _("Reporter")
-        PHOTOGRAPHER = "photographer", _("Photographer")
-        TRANSLATOR = "translator", _("Translator")
-        EDITOR = "editor", _("Editor")
-        CORRESPONDENT = "correspondent", _("Correspondent")
+        # A person's role, as a byline says it ("par Sara (traductrice)").
+        REPORTER = "reporter", pgettext_lazy("byline role", "Reporter")
+        PHOTOGRAPHER = "photographer", pgettext_lazy("byline role", "Photographer")
+        TRANSLATOR = "translator", pgettext_lazy("byline role", "Translator")
+        EDITOR = "editor", pgettext_lazy("byline role", "Editor")
+        CORRESPONDENT = "correspondent", pgettext_lazy("byline role", "Correspondent")
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
     author = models.ForeignKey(
@@ -626,3 +643,55 @@ class ShareLink(models.Model):
     @property
     def is_working(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class StaffPreference(models.Model):
+    """What a staff member chose for their own desk: the admin's language (French unless
+    they choose otherwise, whatever their browser says)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff member"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="newsroom_preference",
+    )
+    admin_language = models.CharField(
+        _("admin language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
+
+    class Meta:
+        verbose_name = _("staff preference")
+        verbose_name_plural = _("staff preferences")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class AutosavedCopy(models.Model):
+    """A staff member's work in progress on one article, saved by the change form every
+    few seconds. It is never the article: it is offered back when that person opens the
+    article again (after a closed tab or a crash) and goes when they save."""
+
+    NEW = "new"  # the key of an article not saved yet
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # The article's pk, or NEW: one copy per person and article (a plain key rather than a
+    # nullable foreign key, so the unique constraint holds for new articles on every database).
+    key = models.CharField(max_length=20)
+    fields = models.JSONField(default=dict)
+    # The article's edit token when the form was loaded: restoring the copy keeps it, so a
+    # save over someone else's newer version is refused as from any out-of-date form.
+    loaded_token = models.UUIDField(null=True, blank=True)
+    saved_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="one_autosave_per_user_article")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.key}"

@@ -2,14 +2,30 @@
 
 Permissions are only ever added to a group here, so a site administrator's own additions
 survive; what a role may do beyond its permissions (a contributor edits only their own
-drafts) is enforced in `articles.admin`.
+drafts) is written below and enforced in `articles.admin`.
 """
 
 from django.db.models import Q
+from django.utils.translation import pgettext_lazy
 
+from .models import Article
+
+# The groups' names in the database: identifiers, the same in every language.
 CONTRIBUTOR = "Contributor"
 EDITOR = "Editor"
 ADMINISTRATOR = "Administrator"
+# What the admin calls them, in its language.
+ROLE_LABELS = {
+    CONTRIBUTOR: pgettext_lazy("staff role", "Contributor"),
+    EDITOR: pgettext_lazy("staff role", "Editor"),
+    ADMINISTRATOR: pgettext_lazy("staff role", "Administrator"),
+}
+
+
+def role_label(group_name: str) -> str:
+    """A group's name as the admin shows it: a role in the admin's language, else as named."""
+    return str(ROLE_LABELS.get(group_name, group_name))
+
 
 _WRITING = [
     "articles.add_article",
@@ -52,6 +68,29 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "auth.change_group",
     ],
 }
+
+
+# What a role may do beyond its permissions ------------------------------------------------
+
+
+def can_publish(user) -> bool:
+    return user.has_perm("articles.publish_article")
+
+
+def can_edit_any(user) -> bool:
+    return user.has_perm("articles.edit_any_article")
+
+
+def owned_by(user) -> Q:
+    return Q(created_by=user) | Q(bylines__author__user=user)
+
+
+def shown_to(user) -> Q:
+    """The articles this staff member's admin shows: all of them to those who may edit any
+    article, their own (made by them or under their byline) to the others."""
+    if can_edit_any(user):
+        return Q()
+    return Q(pk__in=Article.objects.filter(owned_by(user)).values("pk"))
 
 
 def _permission_filter(names: list[str]) -> Q:

@@ -33,6 +33,15 @@ ALLOWED_TAGS = frozenset(
         "q",
         "sub",
         "sup",
+        # Tables: a header row, cells, and a caption (kept from imports and pastes).
+        "table",
+        "caption",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "th",
+        "td",
     }
 )
 ALLOWED_ATTRIBUTES = {
@@ -40,6 +49,8 @@ ALLOWED_ATTRIBUTES = {
     "img": ["src", "alt", "width", "height"],
     "blockquote": ["cite"],
     "ol": ["start", "type"],
+    "th": ["colspan", "rowspan", "scope"],
+    "td": ["colspan", "rowspan"],
 }
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 
@@ -57,6 +68,12 @@ EDITOR_EXTENSIONS = {
     "Blockquote": True,
     "HardBreak": True,
     "Link": {"enableTarget": False, "protocols": sorted(ALLOWED_PROTOCOLS)},
+    # Tables with a header row (the "Insert a table" dialog asks for it), cells merged or
+    # split from the toolbar.
+    "Table": True,
+    "TableRow": True,
+    "TableHeader": True,
+    "TableCell": True,
 }
 
 
@@ -68,10 +85,15 @@ _UNREADABLE = re.compile(
 )
 
 
+# Control characters but tab and line breaks: no text holds them, and the HTML parser reads
+# some of them differently on a second pass (a form feed became "?"), so they go first.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def clean_html(html: str) -> str:
     """Keep only the allow-listed tags, attributes and URL schemes; drop the rest."""
     cleaned = bleach.clean(
-        _UNREADABLE.sub("", html or ""),
+        _UNREADABLE.sub("", _CONTROLS.sub("", html or "")),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         protocols=ALLOWED_PROTOCOLS,

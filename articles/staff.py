@@ -13,10 +13,42 @@ permission to his own group. Here, for everyone but superusers:
 
 from __future__ import annotations
 
+from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .roles import role_label
+
+# Django stores a permission's name in English when it creates it ("Can add article"):
+# the admin names the four default ones in its own language, and the project's own
+# permissions (declared with gettext_lazy) through the catalogue.
+_DEFAULT_PERMISSIONS = {
+    "add": gettext_lazy("Can add"),
+    "change": gettext_lazy("Can change"),
+    "delete": gettext_lazy("Can delete"),
+    "view": gettext_lazy("Can view"),
+}
+
+
+def permission_label(permission: Permission) -> str:
+    """ "Articles | article | Can add", in the admin's language."""
+    action, _sep, model = permission.codename.partition("_")
+    if action in _DEFAULT_PERMISSIONS and model == permission.content_type.model:
+        name = str(_DEFAULT_PERMISSIONS[action])
+    else:
+        name = _(permission.name)
+    return f"{permission.content_type} | {name}"
+
+
+class RoleFilter(admin.RelatedFieldListFilter):
+    """The users' list filtered by role, the roles named in the admin's language."""
+
+    def field_choices(self, field, request, model_admin):
+        choices = super().field_choices(field, request, model_admin)
+        return [(pk, role_label(name)) for pk, name in choices]
 
 
 def _held(user) -> set[str]:
@@ -74,8 +106,18 @@ class _WithRequest:
         checks = type(form.__name__, (_GrantChecks, form), {"request": request})
         return checks
 
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name in {"permissions", "user_permissions"}:
+            field.label_from_instance = permission_label
+        elif db_field.name == "groups":
+            field.label_from_instance = lambda group: role_label(group.name)
+        return field
+
 
 class StaffUserAdmin(_WithRequest, UserAdmin):
+    list_filter = ("is_staff", "is_superuser", "is_active", ("groups", RoleFilter))
+
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         return queryset if request.user.is_superuser else queryset.filter(is_superuser=False)
@@ -98,4 +140,8 @@ class StaffUserAdmin(_WithRequest, UserAdmin):
 
 
 class StaffGroupAdmin(_WithRequest, GroupAdmin):
-    pass
+    list_display = ["role"]
+
+    @admin.display(description=gettext_lazy("role"), ordering="name")
+    def role(self, group: Group) -> str:
+        return role_label(group.name)

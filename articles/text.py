@@ -13,11 +13,15 @@ _WORD_RE = re.compile(r"\w+", re.UNICODE)
 # that can make a name or a headline read differently from what it is.
 INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
+# Any run of whitespace but the no-break spaces (U+00A0, U+2007, U+202F).
+_BREAKING_SPACES = re.compile(r"[^\S\u00a0\u2007\u202f]+")
+
 
 def single_line(value: str) -> str:
     """A name, headline or caption as readers may see it: one line, no invisible control
-    character, no bidirectional override, spaces collapsed."""
-    return " ".join(INVISIBLE.sub("", value).split())
+    character, no bidirectional override, spaces collapsed; no-break spaces (French
+    typography's narrow one included) kept inside the text."""
+    return _BREAKING_SPACES.sub(" ", INVISIBLE.sub("", value)).strip()
 
 
 def clean_single_line_fields(sender, instance, raw=False, **kwargs) -> None:

@@ -35,9 +35,6 @@ class PendingArticleFilter(admin.SimpleListFilter):
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    class Media:
-        css = {"all": ["admin_newsroom/admin.css"]}  # the queue's columns at a laptop's width
-
     list_display = ["created_at", "status", "name", "article", "excerpt", "held_because"]
     list_display_links = ["created_at", "excerpt"]
     list_filter = ["status", "moderation_rule", PendingArticleFilter, "created_at"]

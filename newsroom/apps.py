@@ -2,6 +2,6 @@ from django.contrib.admin.apps import AdminConfig
 
 
 class NewsroomAdminConfig(AdminConfig):
-    """Django's admin, on the site class of articles.admin_site (view on site checked)."""
+    """Django's admin on the desk's site class: the dashboard as its home, view on site checked."""
 
-    default_site = "articles.admin_site.NewsroomAdminSite"
+    default_site = "desk.admin_site.DeskAdminSite"

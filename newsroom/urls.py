@@ -13,7 +13,6 @@ from .views import favicon, serve_media
 
 admin.site.site_header = _("Newsroom: the newsroom")
 admin.site.site_title = _("Newsroom admin")
-admin.site.index_title = _("Write, edit and publish")
 
 urlpatterns = [
     # Browsers ask for /favicon.ico on every page that names no icon (the admin's).

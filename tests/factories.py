@@ -37,6 +37,9 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     section = factory.SubFactory(SectionFactory)
     status = Article.Status.PUBLISHED
     published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))
+    # Stored as typed, so that tests compare the text they wrote; the typography tests
+    # (tests/articles/test_typography.py) switch it on.
+    french_typography = False
 
     @factory.post_generation
     def tags(self, create, extracted, **kwargs):

@@ -44,6 +44,7 @@ def test_admin_list_query_count_does_not_grow(admin_client, django_assert_max_nu
 
     url = reverse("admin:articles_article_changelist")
     counts = []
+    admin_client.get(url)  # the session's first admin page also reads the admin language
     for batch in (1, 10):
         ArticleFactory.create_batch(batch, authors=[AuthorFactory(), AuthorFactory()])
         with CaptureQueriesContext(connection) as ctx:
@@ -105,7 +106,7 @@ def test_editor_creates_an_article_with_bylines_and_tags_in_the_admin(admin_clie
             "bylines-1-position": "1",
             "bylines-1-role": "photographer",
             "bylines-1-agency": "",
-            "taggedarticle_set-0-tag": tag.pk,
+            "tag_names": tag.name,
         }
     )
     response = admin_client.post(add_url, data)
@@ -137,3 +138,15 @@ def test_a_slug_left_empty_is_made_from_the_headline_by_the_sites_rule(admin_cli
     assert (
         Article.objects.get(title=title).slug == "paris-et-ses-allies-relancent-l-aide-a-l-ukraine"
     )
+
+
+@pytest.mark.django_db
+def test_the_share_link_is_listed_whole_on_the_articles_page(admin_client, admin_user):
+    """The address a reviewer needs was only in a one-time success message."""
+    from articles import preview
+
+    article = ArticleFactory(status=Article.Status.DRAFT)
+    link = preview.create_share_link(article, admin_user)
+    page = admin_client.get(reverse("admin:articles_article_change", args=[article.pk]))
+    address = f"http://testserver{link.get_absolute_url()}"
+    assert f'<a href="{address}" rel="noopener">{address}</a>' in page.content.decode()

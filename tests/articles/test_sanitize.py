@@ -94,5 +94,8 @@ def test_editor_toolbar_and_sanitizer_allow_list_agree():
         assert kept <= set(ALLOWED_ATTRIBUTES.get(tag, [])), tag
     assert set(editor.get("url_schemes", ALLOWED_PROTOCOLS)) <= ALLOWED_PROTOCOLS
     # …and the sanitizer keeps little the editor cannot make (figures and images come from
-    # imports and pastes, quotations and line breaks from the toolbar's marks).
-    assert ALLOWED_TAGS - editor["tags"] <= {"figure", "figcaption", "img", "cite", "q", "i", "b"}
+    # imports and pastes, quotations and line breaks from the toolbar's marks, captions and
+    # footers of tables from imports).
+    assert ALLOWED_TAGS - editor["tags"] <= {
+        "figure", "figcaption", "img", "cite", "q", "i", "b", "caption", "tfoot"
+    }  # fmt: skip

@@ -81,8 +81,7 @@ def test_a_stale_form_does_not_undo_a_colleagues_inline_rows(people):  # noqa: F
             "corrections-0-text": "Le chiffre était faux.",
             "corrections-0-created_at_0": "2026-12-01",
             "corrections-0-created_at_1": "10:00:00",
-            "taggedarticle_set-TOTAL_FORMS": "1",
-            "taggedarticle_set-0-tag": str(tag.pk),
+            "tag_names": tag.name,
         }
     )
     assert nadia.post(change_url(article), fresh).status_code == 302

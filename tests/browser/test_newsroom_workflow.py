@@ -69,7 +69,7 @@ def test_contributor_writes_editor_schedules_reader_reads(live_server, browser):
         {"name": "tram.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes()}
     )
     writer.get_by_label("Texte alternatif").fill("Une rame de tramway éclairée dans la nuit")
-    writer.get_by_label("Crédit").fill("Illustration Newsroom")
+    writer.locator("#id_lead_image_credit").fill("Illustration Newsroom")
     writer.get_by_label("Rubrique").select_option(label="Actualité")
     status = writer.get_by_label("Statut")
     assert "Publié" not in status.inner_text()  # a contributor cannot publish

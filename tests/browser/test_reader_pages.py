@@ -97,3 +97,53 @@ def test_tag_link_leads_to_the_tag_page(live_server, page, story):
     page.get_by_role("link", name="États-Unis").click()
     page.wait_for_url("**/sujet/etats-unis/")
     assert page.locator("h1").inner_text() == "États-Unis"
+
+
+WIDE_TABLE = (
+    "<table><caption>Résultats du premier tour par circonscription</caption>"
+    "<thead><tr>"
+    + "".join(f"<th>Circonscriptionnumérotée{n}</th>" for n in range(8))
+    + "</tr></thead><tbody>"
+    + "".join(
+        "<tr>" + "".join(f"<td>{n * 1234567:,} voix exprimées</td>" for n in range(8)) + "</tr>"
+        for _row in range(3)
+    )
+    + "</tbody></table>"
+)
+
+
+def test_no_page_scrolls_sideways_on_a_phone_with_the_worst_cases(live_server, phone_page, axe):
+    """A wide table, a long address, a long word in a headline, a tag and a name: every
+    reader page still fits 375 px, and the table reads as a table."""
+    long_word = "Anticonstitutionnellementinconstitutionnalisation"
+    address = "https://example.org/documents/" + "rapportannueldelacommission" * 6 + ".pdf"
+    section = SectionFactory(name="Circonscriptionsdoutremerettransfrontalières", slug="loin")
+    author = AuthorFactory(name="Marie-Françoise Delacroix-Montmorency-Vandervelde", slug="mfd")
+    article = ArticleFactory(
+        title=f"{long_word} : le scrutin en chiffres",
+        standfirst=f"Les résultats complets sur {address}",
+        body=f"<p>Le tableau :</p>{WIDE_TABLE}<p>{address}</p>",
+        section=section,
+        authors=[author],
+        tags=[f"Élections{long_word}"],
+    )
+    pages = [
+        article.get_absolute_url(),
+        reverse("articles:index"),
+        reverse("articles:section", kwargs={"slug": section.slug}),
+        reverse("articles:tag", kwargs={"slug": article.tags.first().slug}),
+        reverse("articles:author", kwargs={"slug": author.slug}),
+        reverse("articles:search") + "?q=scrutin",
+    ]
+    for path in pages:
+        phone_page.goto(live_server.url + path)
+        overflow = phone_page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, path
+    phone_page.goto(live_server.url + article.get_absolute_url())
+    table = phone_page.get_by_role("table", name="Résultats du premier tour par circonscription")
+    assert table.is_visible()
+    assert table.get_by_role("columnheader").count() == 8
+    assert table.bounding_box()["width"] <= 375
+    assert axe(phone_page) == []
