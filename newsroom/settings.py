@@ -243,6 +243,12 @@ NEWSROOM = {
     # Longest life of a cached reader page, here and in a shared cache in front. A write
     # purges the pages it touches at once; comment counts on cards may lag this long.
     "PAGE_CACHE_SECONDS": int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", "300")),
+    # The page of an article published more than ARCHIVE_AFTER_DAYS ago changes only when
+    # the article or its comments do, and each such write purges it: it is kept this long
+    # (6 hours). Its suggestions' comment counts, and a newly published article joining
+    # its suggestions, may lag as long.
+    "ARCHIVE_PAGE_SECONDS": int(os.environ.get("NEWSROOM_ARCHIVE_PAGE_SECONDS", "21600")),
+    "ARCHIVE_AFTER_DAYS": int(os.environ.get("NEWSROOM_ARCHIVE_AFTER_DAYS", "2")),
     # Where purges go besides the app's own page cache (pagecache/purge.py): nothing, "log",
     # or the addresses of the Varnish servers in front (http://varnish-1:6081,…).
     "PURGE": env_list("NEWSROOM_PURGE"),

@@ -5,6 +5,9 @@ cache in front (Varnish, a CDN), and purged by scope.
   `add_keys(request, "article-12", "home", …)`: the articles on it and the lists it is.
   Keys are plain strings chosen by the apps that own the content; this app imports no
   model.
+- A page that changes only through its keys (an old article's) may say so with
+  `keep_until_purged(request, seconds)`: it lives that long, past the next scheduled
+  publication.
 - The apps purge those keys when something readers can see changes: `purge_on_commit()`
   after the transaction commits, never before, and only for the keys the write touched.
 - Responses carry the keys as `xkey` (Varnish's vmod xkey), `Surrogate-Key` (Fastly) and
@@ -16,7 +19,7 @@ cache in front (Varnish, a CDN), and purged by scope.
   purge reaches every app server at once.
 """
 
-from .keys import add_keys, public_page
+from .keys import add_keys, keep_until_purged, public_page
 from .purge import purge_on_commit
 
-__all__ = ["add_keys", "public_page", "purge_on_commit"]
+__all__ = ["add_keys", "keep_until_purged", "public_page", "purge_on_commit"]

@@ -8,6 +8,7 @@ from functools import wraps
 from django.http import HttpRequest, HttpResponse
 
 _KEYS = "_pagecache_keys"
+_LIFETIME = "_pagecache_lifetime"
 
 
 def add_keys(request: HttpRequest, *keys: str | Iterable[str]) -> None:
@@ -22,6 +23,19 @@ def add_keys(request: HttpRequest, *keys: str | Iterable[str]) -> None:
 
 def keys_of(request: HttpRequest) -> set[str]:
     return set(request.__dict__.get(_KEYS, ()))
+
+
+def keep_until_purged(request: HttpRequest, seconds: int) -> None:
+    """This page changes only when one of its keys is purged (an old article's page): it
+    may live `seconds`, past the next scheduled publication, instead of the usual
+    lifetime. What it shows without a key of its own (other articles' comment counts, a
+    newly published article joining its suggestions) may lag that long."""
+    request.__dict__[_LIFETIME] = seconds
+
+
+def lifetime_of(request: HttpRequest) -> int | None:
+    """The lifetime a view chose for its page (`keep_until_purged`), or None."""
+    return request.__dict__.get(_LIFETIME)
 
 
 def public_page(view: Callable[..., HttpResponse], *keys: str) -> Callable[..., HttpResponse]:

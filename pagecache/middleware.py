@@ -20,7 +20,7 @@ from django.utils.http import http_date, parse_http_date_safe, quote_etag
 
 from . import expiry, store
 from .conf import page_cache_seconds
-from .keys import keys_of
+from .keys import keys_of, lifetime_of
 
 # Every stored page carries this key too: purging it empties every cache at once.
 SITE_KEY = "site"
@@ -67,7 +67,8 @@ def _label(request: HttpRequest, response: HttpResponse, page_key: str, counter:
     if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
         response.render()
     keys = sorted(keys_of(request) | {SITE_KEY})
-    ttl = expiry.seconds_left(page_cache_seconds())
+    kept = lifetime_of(request)
+    ttl = kept if kept is not None else expiry.seconds_left(page_cache_seconds())
     # The same page for every reader whatever their browser sends: the language is in
     # the address, and personal requests never reach this point.
     del response["Vary"]

@@ -12,7 +12,7 @@ from django.views.generic.detail import DetailView
 import search
 from articles import preview, purges
 from articles.models import Article, ArticleRedirect, Author, HomepagePin, Section, ShareLink, Tag
-from pagecache import add_keys
+from pagecache import add_keys, keep_until_purged
 from related import related_articles
 
 PAGE_SIZE = settings.NEWSROOM["PAGE_SIZE"]
@@ -199,6 +199,9 @@ class ArticleDetailView(DetailView):
             purges.article_keys(context["related"]),
         )
         context["current_section_slug"] = self.object.section.slug
+        archive_after = timedelta(days=settings.NEWSROOM["ARCHIVE_AFTER_DAYS"])
+        if self.object.published_at < timezone.now() - archive_after:
+            keep_until_purged(self.request, settings.NEWSROOM["ARCHIVE_PAGE_SECONDS"])
         return context
 
 

@@ -331,3 +331,20 @@ def test_closing_comments_in_the_policy_shows_on_cached_pages(client, story):
     policy.save()
     page = get(client, url)[0].text
     assert 'id="respond-title"' not in page and "comments__closed" in page
+
+
+def test_an_old_articles_page_is_kept_longer_and_still_purged_by_its_changes(client, story):
+    """Pages of articles published days ago change only through their own keys: they live
+    ARCHIVE_PAGE_SECONDS, past the next scheduled publication; an edit still purges them."""
+    old = ArticleFactory(title="Un vieil article", published_at=timezone.now() - timedelta(days=30))
+    ArticleFactory(title="Programmé", published_at=timezone.now() + timedelta(minutes=5))
+    old_page = get(client, old.get_absolute_url())[0]
+    recent_page = get(client, story.get_absolute_url())[0]
+    assert old_page["Cache-Control"] == "public, max-age=0, s-maxage=21600"
+    recent = int(recent_page["Cache-Control"].rsplit("=", 1)[1])
+    assert recent <= 300  # the usual lifetime, cut at the scheduled publication
+    assert get(client, old.get_absolute_url())[0]["X-Page-Cache"] == "hit"
+    old.title = "Un vieil article corrigé"
+    old.save()
+    again = get(client, old.get_absolute_url())[0]
+    assert again["X-Page-Cache"] == "miss" and "Un vieil article corrigé" in again.text
