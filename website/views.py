@@ -200,7 +200,8 @@ class ArticleDetailView(DetailView):
         )
         context["current_section_slug"] = self.object.section.slug
         archive_after = timedelta(days=settings.NEWSROOM["ARCHIVE_AFTER_DAYS"])
-        if self.object.published_at < timezone.now() - archive_after:
+        published = self.object.published_at  # None on a draft's preview
+        if published is not None and published < timezone.now() - archive_after:
             keep_until_purged(self.request, settings.NEWSROOM["ARCHIVE_PAGE_SECONDS"])
         return context
 

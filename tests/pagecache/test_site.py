@@ -348,3 +348,14 @@ def test_an_old_articles_page_is_kept_longer_and_still_purged_by_its_changes(cli
     old.save()
     again = get(client, old.get_absolute_url())[0]
     assert again["X-Page-Cache"] == "miss" and "Un vieil article corrigé" in again.text
+
+
+def test_a_drafts_share_link_preview_still_answers(client, admin_user):
+    """A draft has no publication time: the archive rule must not compare it (it made
+    every share-link preview of a draft answer 500)."""
+    from articles import preview
+    from articles.models import Article
+
+    draft = ArticleFactory(status=Article.Status.DRAFT, published_at=None)
+    link = preview.create_share_link(draft, admin_user)
+    assert client.get(link.get_absolute_url()).status_code == 200
