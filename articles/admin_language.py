@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -47,7 +47,11 @@ class AdminLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not request.path_info.startswith(reverse("admin:index")):
+        try:
+            admin_prefix = reverse("admin:index")
+        except NoReverseMatch:  # a URL configuration without the admin
+            return self.get_response(request)
+        if not request.path_info.startswith(admin_prefix):
             return self.get_response(request)
         language = chosen_language(request)
         translation.activate(language)

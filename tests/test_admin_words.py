@@ -210,3 +210,10 @@ def test_a_language_the_admin_does_not_speak_is_refused_with_a_reason(client):
 def test_the_login_page_is_french_whatever_the_browser_asks(client):
     page = client.get(reverse("admin:login"), HTTP_ACCEPT_LANGUAGE="en-US,en").content.decode()
     assert '<html lang="fr"' in page and "Connexion" in page
+
+
+@pytest.mark.urls("tests.pagecache.urls")
+def test_a_site_without_the_admin_is_served_as_before(client):
+    """The language middleware looks for the admin's address: without an admin in the URL
+    configuration it stands aside (it answered 500 to every page)."""
+    assert client.get("/a/1/").status_code == 200
