@@ -17,7 +17,7 @@ from .models import Article, Tag, TaggedArticle
 from .text import single_line
 
 MOST_TAGS = 20
-LONGEST_NAME = 100  # taggit's Tag.name
+LONGEST_NAME = Tag._meta.get_field("name").max_length
 LONGEST_FIELD = MOST_TAGS * (LONGEST_NAME + 2)
 
 
