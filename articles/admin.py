@@ -31,9 +31,13 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 from taggit.models import Tag as TaggitTag
 
-from . import autosave, held_uploads, preview, services, tags
+from pictures import held_uploads
+from pictures.images import ImageRejected, prepare_upload
+from pictures.models import Picture
+from pictures.widgets import PictureChooserWidget
+
+from . import autosave, preview, services, tags, typography
 from .csp import inline_script_hashes
-from .images import ImageRejected, prepare_upload
 from .models import (
     Article,
     ArticleAuthor,
@@ -47,7 +51,7 @@ from .models import (
     Tag,
 )
 from .roles import can_edit_any, can_publish, owned_by, shown_to
-from .sanitize import EDITOR_EXTENSIONS
+from .sanitize import EDITOR_EXTENSIONS, images_in
 from .staff import StaffGroupAdmin, StaffUserAdmin
 
 # Django 6 makes https the default scheme of typed-in addresses; say so now.
@@ -182,7 +186,10 @@ def restoring_over(request) -> Article | None:
     return getattr(request, _RESTORING_OVER, None)
 
 
-class ArticleAdminForm(forms.ModelForm):
+NEW_PICTURE_FIELDS = ("lead_image", "lead_image_alt", "lead_image_caption", "lead_image_credit")
+
+
+class ArticleAdminForm(held_uploads.KeepsUploadOnError, forms.ModelForm):
     loaded_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
     # Tags typed in one field, in the order readers see them (tags.py).
     tag_names = forms.CharField(
@@ -195,8 +202,30 @@ class ArticleAdminForm(forms.ModelForm):
         ),
         widget=forms.TextInput(attrs={"class": "vTextField tag-input", "autocomplete": "off"}),
     )
+    # A new lead picture uploaded with the article (it joins the library on save), with
+    # its words; or one chosen from the library (lead_picture).
+    lead_image = forms.ImageField(
+        label=gettext_lazy("new picture"),
+        required=False,
+        help_text=gettext_lazy("It joins the picture library when the article is saved."),
+    )
+    lead_image_alt = forms.CharField(
+        label=gettext_lazy("alt text of the new picture"),
+        max_length=300,
+        required=False,
+        help_text=gettext_lazy("What the picture shows, for readers who cannot see it."),
+    )
+    lead_image_caption = forms.CharField(
+        label=gettext_lazy("caption of the new picture"), max_length=300, required=False
+    )
+    lead_image_credit = forms.CharField(
+        label=gettext_lazy("credit of the new picture"),
+        max_length=150,
+        required=False,
+        help_text=gettext_lazy("Photographer and agency."),
+    )
     # A picture sent with a form that came back with errors, kept for this try
-    # (held_uploads.py): the editor does not choose it again.
+    # (pictures/held_uploads.py): the editor does not choose it again.
     held_lead_image = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -210,8 +239,10 @@ class ArticleAdminForm(forms.ModelForm):
             "body": AdminProseEditorWidget(
                 config={"extensions": EDITOR_EXTENSIONS}, preset="configurable"
             ),
+            "lead_picture": PictureChooserWidget,
         }
 
+    upload_field, held_field = "lead_image", "held_lead_image"
     request = None  # set by ArticleAdmin.get_form
 
     def __init__(self, *args, **kwargs):
@@ -227,6 +258,16 @@ class ArticleAdminForm(forms.ModelForm):
             self.fields["tag_names"].widget.attrs["data-suggestions"] = reverse(
                 "admin:autocomplete"
             )
+        if self.request is not None and "body" in self.fields:
+            # The body's picture button opens the library's chooser.
+            extensions = {
+                **EDITOR_EXTENSIONS,
+                "Figure": {"pickerUrl": reverse("admin:pictures_picture_choose")},
+            }
+            self.fields["body"].widget.config = {
+                **self.fields["body"].widget.config,
+                "extensions": extensions,
+            }
         if not self.is_bound and self.request is not None:
             self._restore_autosaved_copy()
 
@@ -245,32 +286,45 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean_lead_image(self):
         upload = self.cleaned_data.get("lead_image")
+        if (
+            upload
+            and self.request is not None
+            and not self.request.user.has_perm("pictures.add_picture")
+        ):
+            raise ValidationError(_("You may not add pictures to the library."))
         if upload and getattr(upload, "content_type", None) is not None:
             try:
-                self._new_picture = prepare_upload(upload)
+                self._new_file = prepare_upload(upload)
             except ImageRejected as exc:
                 raise ValidationError(str(exc)) from exc
-            return self._new_picture
-        if upload is not False and self.request is not None:  # False: "clear" was ticked
-            held = held_uploads.redeem(
-                self.request.user, self.data.get(self.add_prefix("held_lead_image"), "")
-            )
+            return self._new_file
+        if upload is not False:  # False: "clear" was ticked
+            held = self.held_picture()
             if held is not None:
-                self._new_picture = held
+                self._new_file = held
                 return held
         return upload
 
-    def full_clean(self):
-        self._new_picture = None
-        super().full_clean()
-        if self.is_bound and self._errors and self._new_picture and self.request is not None:
-            token = held_uploads.hold(self.request.user, self._new_picture)
-            self.data = self.data.copy()
-            self.data[self.add_prefix("held_lead_image")] = token
-            # The field's bound copy is made (and its help text read) during validation.
-            self.fields["lead_image"].help_text = self["lead_image"].help_text = _(
-                "Your picture %(name)s is kept: save again to use it, or choose another file."
-            ) % {"name": self._new_picture.name.rsplit("/", 1)[-1]}
+    def save(self, commit=True):
+        """A new picture joins the library and becomes the lead picture."""
+        if self._new_file is not None:
+            caption = self.cleaned_data.get("lead_image_caption", "").strip()
+            if (
+                self.cleaned_data.get("french_typography")
+                and self.cleaned_data.get("language") == "fr"
+            ):
+                caption = typography.apply_to_text(caption)
+            picture = Picture(
+                alt=self.cleaned_data["lead_image_alt"].strip(),
+                caption=caption,
+                credit=self.cleaned_data.get("lead_image_credit", "").strip(),
+                uploaded_by=self.request.user if self.request is not None else None,
+            )
+            picture.file.save(self._new_file.name, self._new_file, save=False)
+            picture.save()
+            self.instance.lead_picture = picture
+            self._new_file = None
+        return super().save(commit)
 
     def clean_tag_names(self):
         may_create = self.request is None or self.request.user.has_perm("articles.add_tag")
@@ -284,8 +338,40 @@ class ArticleAdminForm(forms.ModelForm):
         """Give the article the tags typed, in their order (after the article is saved)."""
         tags.give(self.instance, self._tags)
 
+    def clean_body(self):
+        """Every picture in the body is described, and comes from this site: the site's
+        security policy blocks pictures from elsewhere (readers would see a hole)."""
+        body = self.cleaned_data.get("body", "")
+        problems = []
+        for image in images_in(body):
+            src = image.get("src", "")
+            if not src.startswith("/") or src.startswith("//"):
+                problems.append(
+                    _(
+                        "The picture %(address)s is on another site, which readers' browsers "
+                        "will not show: insert it from the picture library instead."
+                    )
+                    % {"address": src[:120]}
+                )
+            elif not image.get("alt", "").strip() and not image.get("data-file"):
+                problems.append(
+                    _(
+                        "The picture %(address)s in the body has no alt text: double-click it "
+                        "and describe it for readers who cannot see it."
+                    )
+                    % {"address": src.rsplit("/", 1)[-1][:120]}
+                )
+        if problems:
+            raise ValidationError(problems)
+        return body
+
     def clean(self):
         cleaned = super().clean()
+        if self._new_file is not None and not cleaned.get("lead_image_alt", "").strip():
+            self.add_error(
+                "lead_image_alt",
+                _("Describe the new picture for readers who cannot see it."),
+            )
         self._refuse_lost_update()
         if cleaned.get("status") == Article.Status.PUBLISHED:
             self._check_publication(cleaned)
@@ -355,6 +441,10 @@ class ArticleAdminForm(forms.ModelForm):
         # copy (the instance itself only gets them once the whole form is valid).
         submitted = copy.copy(self.instance)
         construct_instance(self, submitted, self._meta.fields, self._meta.exclude)
+        if self._new_file is not None:
+            submitted.lead_picture = Picture(
+                alt=cleaned.get("lead_image_alt", ""), credit=cleaned.get("lead_image_credit", "")
+            )
         # Bylines live in an inline: their check runs in BylineFormSet.
         problems = services.publication_problems(submitted, byline_count=1)
         if problems and not override:
@@ -398,9 +488,9 @@ class HasImageFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
-            return queryset.exclude(lead_image="")
+            return queryset.filter(lead_picture__isnull=False)
         if self.value() == "no":
-            return queryset.filter(lead_image="")
+            return queryset.filter(lead_picture__isnull=True)
         return queryset
 
 
@@ -463,6 +553,7 @@ class ArticleAdmin(NamedDateAndTime, VersionAdmin):
             gettext_lazy("Lead image"),
             {
                 "fields": [
+                    "lead_picture",
                     "lead_image",
                     "held_lead_image",
                     "lead_image_alt",
@@ -562,8 +653,9 @@ class ArticleAdmin(NamedDateAndTime, VersionAdmin):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None or self.has_change_permission(request, obj):
             return fieldsets
-        # Read only: the form's own hidden bookkeeping has nothing to show a reader.
-        hidden = {"loaded_token", "held_lead_image"}
+        # Read only: the form's own hidden bookkeeping, and the fields for a new picture,
+        # have nothing to show a reader.
+        hidden = {"loaded_token", "held_lead_image", *NEW_PICTURE_FIELDS}
         return [
             (name, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
             for name, options in fieldsets
@@ -912,9 +1004,7 @@ DIFF_FIELDS = [
     "published_at",
     "source_name",
     "source_url",
-    "lead_image_alt",
-    "lead_image_caption",
-    "lead_image_credit",
+    "lead_picture",
 ]
 # Where a paragraph, heading or list item ends, the text of the body goes on after a space.
 _BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote|figcaption|td|th)>|<br\s*/?>", re.IGNORECASE)

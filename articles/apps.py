@@ -19,7 +19,9 @@ class ArticlesConfig(AppConfig):
         user_logged_in.connect(
             admin_language.forget_on_login, dispatch_uid="articles.admin-language"
         )
-        for model in self.get_models():
+        from pictures.models import Picture
+
+        for model in [*self.get_models(), Picture]:
             pre_save.connect(
                 clean_single_line_fields, sender=model, dispatch_uid=f"single-line.{model.__name__}"
             )

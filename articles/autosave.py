@@ -33,9 +33,7 @@ FIELDS = [
     "source_url",
     "seo_title",
     "seo_description",
-    "lead_image_alt",
-    "lead_image_caption",
-    "lead_image_credit",
+    "lead_picture",
 ]
 LONGEST_TEXT = 500_000  # the body, which the model does not limit
 CHECKBOXES = {"french_typography"}

@@ -14,8 +14,9 @@ from django.utils.translation import pgettext_lazy
 from taggit.managers import TaggableManager
 from taggit.models import NaturalKeyManager, TagBase, TaggedItemBase
 
+from pictures.models import Picture
+
 from . import typography
-from .images import build_renditions
 from .querysets import ArticleQuerySet, AuthorQuerySet, SectionQuerySet, TagQuerySet
 from .sanitize import clean_html, strip_tags
 from .text import make_slug, reading_minutes
@@ -176,25 +177,23 @@ class Article(models.Model):
     )
     body_html = models.TextField(editable=False, blank=True)
 
-    lead_image = models.ImageField(
-        _("lead image"),
-        upload_to="articles/%Y/%m/",
+    lead_picture = models.ForeignKey(
+        Picture,
+        verbose_name=_("lead picture"),
+        on_delete=models.PROTECT,
+        null=True,
         blank=True,
-        max_length=255,
-        width_field="lead_image_width",
-        height_field="lead_image_height",
+        related_name="lead_of",
+        help_text=_("Shown at the top of the article and on its cards."),
     )
-    lead_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    lead_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    lead_image_alt = models.CharField(
-        _("alt text"),
-        max_length=300,
+    # The library's pictures the body shows (kept in step on save): a picture in use
+    # cannot be deleted, and the library says where each is used.
+    body_pictures = models.ManyToManyField(
+        Picture,
+        through="ArticlePicture",
+        related_name="in_body_of",
         blank=True,
-        help_text=_("What the picture shows, for readers who cannot see it."),
-    )
-    lead_image_caption = models.CharField(_("caption"), max_length=300, blank=True)
-    lead_image_credit = models.CharField(
-        _("credit"), max_length=150, blank=True, help_text=_("Photographer and agency.")
+        editable=False,
     )
 
     section = models.ForeignKey(
@@ -249,7 +248,6 @@ class Article(models.Model):
     reading_time = models.PositiveSmallIntegerField(
         _("reading time (minutes)"), default=1, editable=False
     )
-    lead_image_renditions = models.JSONField(default=list, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -328,11 +326,11 @@ class Article(models.Model):
             self.slug = self._free_slug(make_slug(self.title, max_length=SLUG_MAX_LENGTH - 4))
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
-        self.body = clean_html(self.body)
+        self._body_picture_ids = []
+        self.body = clean_html(self.body, pictures=self._library_pictures)
         if self.french_typography and self.language == "fr":
             self.title = typography.apply_to_text(self.title)
             self.standfirst = typography.apply_to_text(self.standfirst)
-            self.lead_image_caption = typography.apply_to_text(self.lead_image_caption)
             self.body = typography.apply_to_html(self.body)
         self.body_html = self.body
         self.reading_time = reading_minutes(
@@ -352,17 +350,9 @@ class Article(models.Model):
                     ArticleRedirect.objects.update_or_create(
                         old_slug=old_slug, defaults={"article": self}
                     )
-            if (self.lead_image.name or "") != (getattr(self, "_loaded_image", None) or ""):
-                # Renditions are cut once, when the picture changes, never per request.
-                self.lead_image_renditions = (
-                    build_renditions(self.lead_image.name) if self.lead_image else []
-                )
-                Article.objects.filter(pk=self.pk).update(
-                    lead_image_renditions=self.lead_image_renditions
-                )
+            self.body_pictures.set(self._body_picture_ids)
         self._loaded_slug = self.slug
         self._loaded_status = self.status
-        self._loaded_image = self.lead_image.name
         # Related articles follow after the commit: the related app listens to post_save.
 
     def get_absolute_url(self) -> str:
@@ -380,6 +370,19 @@ class Article(models.Model):
                 {"source_name": _("A rewrite, translation or wire copy needs its source.")}
             )
 
+    def _library_pictures(self, ids: set[str]) -> dict[str, dict[str, str]]:
+        """What the body's pictures from the library carry (their renditions, and their
+        alt text where the body has none), by id; remembered so save() records them."""
+        found = Picture.objects.filter(
+            pk__in=[int(i) for i in ids if i.isascii() and i.isdigit() and len(i) < 19][:500]
+        )
+        pictures = {str(picture.pk): picture for picture in found}
+        self._body_picture_ids = [picture.pk for picture in pictures.values()]
+        return {
+            pk: {**picture.body_attributes(), "alt": picture.alt}
+            for pk, picture in pictures.items()
+        }
+
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
@@ -390,7 +393,6 @@ class Article(models.Model):
         """Remembered so save() can keep the old address of a renamed article working."""
         self._loaded_slug = self.__dict__.get("slug")
         self._loaded_status = self.__dict__.get("status")
-        self._loaded_image = self.__dict__.get("lead_image")
 
     @property
     def is_published(self) -> bool:
@@ -441,6 +443,23 @@ class Article(models.Model):
             n += 1
             candidate = f"{base}-{n}"
         return candidate
+
+
+class ArticlePicture(models.Model):
+    """A library picture shown in an article's body (Article.body_pictures)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE)
+    picture = models.ForeignKey(Picture, on_delete=models.PROTECT)
+
+    class Meta:
+        verbose_name = _("picture in the body")
+        verbose_name_plural = _("pictures in the body")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "picture"], name="picture_once_per_body")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.picture} ({self.article})"
 
 
 class ArticleAuthor(models.Model):

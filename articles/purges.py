@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from pagecache import expiry, purge_on_commit
 from pagecache.expiry import SCHEDULE_KEY
+from pictures.models import Picture
 
 from .models import (
     Article,
@@ -185,6 +186,18 @@ def _shown_with_article(sender, instance, raw=False, **kwargs) -> None:
         purge_on_commit({article_key(instance.article_id)})
 
 
+def _picture_changed(sender, instance: Picture, raw=False, **kwargs) -> None:
+    """A library picture's words or focal point: the pages and cards of the visible
+    articles it leads. (The body keeps the words it was given when the picture went in,
+    and a picture's file never changes.)"""
+    if raw or instance.pk is None:
+        return
+    leads = Article.objects.published().filter(lead_picture=instance).values_list("pk", flat=True)
+    keys = {article_key(pk) for pk in leads}
+    if keys:
+        purge_on_commit({*keys, FEEDS})
+
+
 def _pin_changed(sender, instance: HomepagePin, raw=False, **kwargs) -> None:
     if not raw:
         purge_on_commit({HOME, SCHEDULE_KEY})
@@ -250,6 +263,7 @@ def connect() -> None:
         (Section, _section_changed),
         (Author, _author_changed),
         (Tag, _tag_changed),
+        (Picture, _picture_changed),
     ]
     for model, receiver in receivers:
         label = model._meta.label_lower

@@ -56,13 +56,13 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def with_bylines(self) -> ArticleQuerySet:
-        """Section and ordered bylines with their authors: two queries in all."""
+        """Section, lead picture and ordered bylines with their authors: two queries in all."""
         bylines = (
             self.model._meta.get_field("bylines")
             .related_model.objects.select_related("author")
             .order_by("position", "pk")
         )
-        return self.select_related("section").prefetch_related(
+        return self.select_related("section", "lead_picture").prefetch_related(
             Prefetch("bylines", queryset=bylines)
         )
 

@@ -44,12 +44,18 @@ _WRITING = [
     "articles.view_author",
     "articles.view_tag",
     "articles.add_tag",
+    # The picture library: a contributor adds pictures and changes their own
+    # (pictures.admin.may_change); editors change and delete any.
+    "pictures.add_picture",
+    "pictures.change_picture",
+    "pictures.view_picture",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     CONTRIBUTOR: _WRITING,
     EDITOR: [
         "articles.*",
+        "pictures.*",
         "taggit.*",
         "comments.*",
         "reversion.view_revision",
@@ -57,6 +63,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     ADMINISTRATOR: [
         "articles.*",
+        "pictures.*",
         "taggit.*",
         "comments.*",
         "reversion.*",

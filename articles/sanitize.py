@@ -5,11 +5,15 @@ Every sanitizing call in Newsroom goes through this module, so the library behin
 """
 
 import re
+from collections.abc import Callable, Mapping
+from functools import partial
 from html import escape
 from urllib.parse import urlsplit
 
 import bleach
+from bleach.html5lib_shim import Filter
 from bleach.linkifier import Linker, build_url_re
+from bleach.sanitizer import Cleaner
 
 ALLOWED_TAGS = frozenset(
     {
@@ -46,7 +50,9 @@ ALLOWED_TAGS = frozenset(
 )
 ALLOWED_ATTRIBUTES = {
     "a": ["href", "title", "rel"],
-    "img": ["src", "alt", "width", "height"],
+    # srcset, sizes and loading are only ever written by _LibraryPictures, from the
+    # library's own renditions; data-file is the library picture's id.
+    "img": ["src", "alt", "width", "height", "data-file", "srcset", "sizes", "loading", "decoding"],
     "blockquote": ["cite"],
     "ol": ["start", "type"],
     "th": ["colspan", "rowspan", "scope"],
@@ -74,6 +80,12 @@ EDITOR_EXTENSIONS = {
     "TableRow": True,
     "TableHeader": True,
     "TableCell": True,
+    # Pictures from the library, with a caption: the picture button opens the library's
+    # chooser (its address is set by the article form), and save fills in the renditions
+    # (_LibraryPictures).
+    "Figure": True,
+    "Caption": True,
+    "Image": True,
 }
 
 
@@ -90,17 +102,81 @@ _UNREADABLE = re.compile(
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def clean_html(html: str) -> str:
-    """Keep only the allow-listed tags, attributes and URL schemes; drop the rest."""
-    cleaned = bleach.clean(
-        _UNREADABLE.sub("", _CONTROLS.sub("", html or "")),
+# Given the ids of the library pictures a body shows, what each one's <img> carries.
+PictureLookup = Callable[[set[str]], Mapping[str, Mapping[str, str]]]
+_LIBRARY_ONLY = ("srcset", "sizes", "loading", "decoding")
+
+
+class _LibraryPictures(Filter):
+    """A body picture from the library (`<img data-file="id">`, as the editor's picture
+    chooser inserts it) takes its renditions from the library, and its alt text where the
+    body has none. No other picture keeps a srcset: only the library's files may fill it."""
+
+    def __init__(self, source, pictures: PictureLookup):
+        super().__init__(source)
+        self.pictures = pictures
+
+    def __iter__(self):
+        tokens = list(super().__iter__())
+        images = [t for t in tokens if t["type"] == "EmptyTag" and t["name"] == "img"]
+        ids = {str(t["data"].get((None, "data-file"), "")) for t in images} - {""}
+        found = self.pictures(ids) if ids else {}
+        for image in images:
+            attributes = image["data"]
+            for name in _LIBRARY_ONLY:
+                attributes.pop((None, name), None)
+            picture = found.get(attributes.get((None, "data-file"), ""))
+            if picture is None:
+                attributes.pop((None, "data-file"), None)
+                continue
+            alt = attributes.get((None, "alt"), "").strip() or picture["alt"]
+            for name, value in picture.items():
+                attributes[(None, name)] = value
+            attributes[(None, "alt")] = alt
+            attributes[(None, "loading")] = "lazy"
+            attributes[(None, "decoding")] = "async"
+        yield from tokens
+
+
+def clean_html(html: str, *, pictures: PictureLookup | None = None) -> str:
+    """Keep only the allow-listed tags, attributes and URL schemes; drop the rest. Library
+    pictures take their renditions from `pictures` (see _LibraryPictures); without it,
+    pictures keep the attributes they have."""
+    cleaner = Cleaner(
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         protocols=ALLOWED_PROTOCOLS,
         strip=True,
         strip_comments=True,
+        filters=[] if pictures is None else [partial(_LibraryPictures, pictures=pictures)],
     )
+    cleaned = cleaner.clean(_UNREADABLE.sub("", _CONTROLS.sub("", html or "")))
     return _linker.linkify(cleaned)
+
+
+class _Collect(Filter):
+    def __init__(self, source, into: list):
+        super().__init__(source)
+        self.into = into
+
+    def __iter__(self):
+        for token in super().__iter__():
+            if token["type"] == "EmptyTag" and token["name"] == "img":
+                self.into.append({name: value for (_, name), value in token["data"].items()})
+            yield token
+
+
+def images_in(html: str) -> list[dict[str, str]]:
+    """The attributes of every picture the cleaned `html` keeps, in order."""
+    found: list[dict[str, str]] = []
+    Cleaner(
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        protocols=ALLOWED_PROTOCOLS,
+        strip=True,
+        filters=[partial(_Collect, into=found)],
+    ).clean(_UNREADABLE.sub("", _CONTROLS.sub("", html or "")))
+    return found
 
 
 def _link_policy(attrs: dict, new: bool = False) -> dict | None:

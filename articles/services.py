@@ -47,10 +47,10 @@ def publication_problems(article: Article, *, byline_count: int | None = None) -
         byline_count = article.bylines.count() if article.pk else 0
     if byline_count == 0:
         problems.append(_("The article has no byline: add at least one author."))
-    if article.lead_image:
-        if not article.lead_image_alt.strip():
+    if article.lead_picture is not None:
+        if not article.lead_picture.alt.strip():
             problems.append(_("The lead image has no alt text."))
-        if not article.lead_image_credit.strip():
+        if not article.lead_picture.credit.strip():
             problems.append(_("The lead image has no credit."))
     needs_source = article.source_kind in {
         Article.SourceKind.REWRITE,

@@ -37,7 +37,7 @@ CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 SETUP = """
 from articles.models import Article, Section
 from comments.models import Comment
-article = Article.objects.published().filter(lead_image__gt="").order_by("-published_at").first()
+article = Article.objects.published().filter(lead_picture__isnull=False).order_by("-published_at").first()
 for name, text in [
     ("Claire", "Merci pour cet article clair et bien documenté."),
     ("Louis", "Une question : les chiffres de la deuxième partie datent de quand ?"),

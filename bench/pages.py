@@ -172,6 +172,7 @@ def generate(count: int) -> None:
         TaggedArticle,
     )
     from comments.models import Comment
+    from pictures.models import Picture
     from related.models import RelatedSuggestion
 
     rng = random.Random(20261125)
@@ -185,33 +186,52 @@ def generate(count: int) -> None:
     tags = Tag.objects.bulk_create(Tag(name=f"Sujet {n}", slug=f"sujet-{n}") for n in range(2000))
     batch = 5000
     for start in range(0, count, batch):
-        rows = []
+        rows, pictures = [], []
         for n in range(start, min(count, start + batch)):
             body = "".join(
                 f"<p>{sentence(rng, 40)}</p>" + (f"<h2>{sentence(rng, 5)}</h2>" if k == 1 else "")
                 for k in range(5)
             )
-            # Three stories in four have a lead picture with its renditions (files are not
-            # read by the pages, only their addresses printed).
+            # Three stories in four have a lead picture with its renditions and card crops
+            # (files are not read by the pages, only their addresses printed).
             picture = {}
             if n % 4:
                 folder = f"renditions/{n:06x}"
-                picture = {
-                    "lead_image": f"articles/2026/11/photo-{n}.jpg",
-                    "lead_image_width": 1600,
-                    "lead_image_height": 1067,
-                    "lead_image_alt": sentence(rng, 6),
-                    "lead_image_credit": "Photo : Rédaction",
-                    "lead_image_renditions": [
-                        {
-                            "width": w,
-                            "height": round(w * 1067 / 1600),
-                            "webp": f"{folder}/photo-{w}.webp",
-                            "fallback": f"{folder}/photo-{w}.jpg",
-                        }
-                        for w in (480, 800, 1200, 1600)
-                    ],
-                }
+                pictures.append(
+                    Picture(
+                        file=f"pictures/2026/11/photo-{n}.jpg",
+                        width=1600,
+                        height=1067,
+                        alt=sentence(rng, 6),
+                        credit="Photo : Rédaction",
+                        renditions=[
+                            {
+                                "width": w,
+                                "height": round(w * 1067 / 1600),
+                                "webp": f"{folder}/photo-{w}.webp",
+                                "fallback": f"{folder}/photo-{w}.jpg",
+                            }
+                            for w in (480, 800, 1200, 1600)
+                        ],
+                        crops={
+                            "card": [
+                                {
+                                    "width": w,
+                                    "height": round(w * 9 / 16),
+                                    "webp": f"{folder}/photo-card-{w}.webp",
+                                    "fallback": f"{folder}/photo-card-{w}.jpg",
+                                }
+                                for w in (480, 800, 1200)
+                            ],
+                            "social": {
+                                "width": 1200,
+                                "height": 630,
+                                "file": f"{folder}/photo-social.jpg",
+                            },
+                        },
+                    )
+                )
+                picture = {"lead_picture": pictures[-1]}
             rows.append(
                 Article(
                     **picture,
@@ -226,6 +246,8 @@ def generate(count: int) -> None:
                     reading_time=2,
                 )
             )
+        Picture.objects.bulk_create(pictures)
+        pictures.clear()
         created = Article.objects.bulk_create(rows)
         ArticleAuthor.objects.bulk_create(
             ArticleAuthor(article=a, author=authors[rng.randrange(200)]) for a in created

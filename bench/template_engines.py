@@ -35,6 +35,7 @@ def environment(**options):
     from django.utils.translation import gettext, ngettext
     from jinja2 import Environment
 
+    from pictures.templatetags import picture_tags
     from website.templatetags import articles_tags
 
     env = Environment(extensions=["jinja2.ext.i18n"], **options)
@@ -42,8 +43,8 @@ def environment(**options):
     env.filters.update(
         # Django's engine shows datetimes in the current time zone before any filter.
         date=lambda value, arg=None: date(template_localtime(value), arg),
-        srcset=articles_tags.srcset,
-        largest=articles_tags.largest,
+        srcset=picture_tags.srcset,
+        largest=picture_tags.largest,
         comment_count=articles_tags.comment_count,
     )
     return env

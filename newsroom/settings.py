@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "csp",
     "pagecache",
+    "pictures",
     "articles",
     "related",
     "comments",

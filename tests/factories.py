@@ -4,6 +4,7 @@ import factory
 from django.utils import timezone
 
 from articles.models import Article, ArticleAuthor, Author, Section
+from pictures.models import Picture
 
 
 class SectionFactory(factory.django.DjangoModelFactory):
@@ -63,3 +64,14 @@ def image_file(name: str = "photo.jpg", size: tuple[int, int] = (1200, 675), col
     buffer = BytesIO()
     Image.new("RGB", size, color).save(buffer, "JPEG", quality=80)
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+class PictureFactory(factory.django.DjangoModelFactory):
+    """A picture of the library, with a real JPEG (renditions and crops are cut on save)."""
+
+    class Meta:
+        model = Picture
+
+    file = factory.LazyFunction(lambda: image_file())
+    alt = "Une photo"
+    credit = "Photo : Rédaction"

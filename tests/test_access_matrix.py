@@ -41,8 +41,15 @@ from articles.models import (
 )
 from articles.roles import ADMINISTRATOR, CONTRIBUTOR, EDITOR
 from comments.models import Comment, ModerationPolicy
+from pictures.models import Picture
 from tests.comments.factories import CommentFactory
-from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    PictureFactory,
+    SectionFactory,
+    image_file,
+)
 from tests.formdata import form_data
 
 ROLES = ["anonymous", "reader", "contributor", "editor", "administrator", "superuser"]
@@ -150,6 +157,10 @@ def build_world() -> World:
         article=w.published,
         pinned_until=timezone.now() + timedelta(days=1),
     )
+    w.own_picture = PictureFactory(alt="Photo de Camille", uploaded_by=contributor)
+    w.others_picture = PictureFactory(alt="Photo de Sara", uploaded_by=editor)
+    w.spare_picture = PictureFactory(alt="Photo en trop", uploaded_by=contributor)
+    Article.objects.filter(pk=w.published.pk).update(lead_picture=w.others_picture)
     w.policy = ModerationPolicy.objects.create(**ModerationPolicy.defaults())
     w.group = Group.objects.get(name=CONTRIBUTOR)
     w.mighty = Group.objects.create(name="Tout-puissant")
@@ -691,6 +702,48 @@ ROWS: list[Row] = [
         ),
         done=lambda w, user, c: Article.objects.filter(pk=w.deleted_pk).exists(),
     ),
+    # The picture library: contributors add pictures and change their own; editors change
+    # and delete any (a picture in use cannot be deleted at all: PROTECT).
+    *pages(
+        "pictures_picture",
+        {"changelist": "--++++", "add": "--++++", "change": "--++++", "delete": "---+++"},
+        lambda w: w.own_picture,
+    ),
+    Row(
+        "add a picture",
+        "pictures_picture_add",
+        "--++++",
+        data=lambda w, c: {"file": image_file("neuve.jpg"), "alt": "Une photo neuve"},
+        done=lambda w, user, c: Picture.objects.filter(alt="Une photo neuve").exists(),
+    ),
+    change(
+        "pictures_picture_change",
+        "picture_form",
+        lambda w: w.own_picture,
+        "--++++",
+        "describe own picture",
+        state(lambda w: w.own_picture, alt="Mieux décrite"),
+        alt="Mieux décrite",
+    ),
+    change(
+        "pictures_picture_change",
+        "picture_form",
+        lambda w: w.others_picture,
+        "---+++",
+        "describe a colleague's picture",
+        state(lambda w: w.others_picture, alt="Réécrite"),
+        alt="Réécrite",
+    ),
+    Row("picture chooser", "pictures_picture_choose", "--++++"),
+    Row(
+        "upload and choose a picture",
+        "pictures_picture_choose",
+        "--++++",
+        query="?field=id_lead_picture",
+        data=lambda w, c: {"file": image_file("choisie.jpg"), "alt": "Choisie à l’instant"},
+        done=lambda w, user, c: Picture.objects.filter(alt="Choisie à l’instant").exists(),
+    ),
+    *delete("pictures_picture", "---+++", lambda w: w.spare_picture),
     *delete("articles_article", "--++++", own_draft),
     Row(
         "delete a published article",

@@ -63,23 +63,41 @@ def last_modified(article: Article) -> datetime:
 
 def lead_image(article: Article, request: HttpRequest, max_width: int = 1600) -> dict | None:
     """The widest rendition of the lead picture up to `max_width`, with an absolute URL."""
-    if not article.lead_image:
+    picture = article.lead_picture
+    if picture is None:
         return None
-    renditions = article.lead_image_renditions or []
+    renditions = picture.renditions or []
     fitting = [r for r in renditions if r["width"] <= max_width] or renditions[:1]
     if fitting:
         name, width, height = fitting[-1]["fallback"], fitting[-1]["width"], fitting[-1]["height"]
     else:
-        name = article.lead_image.name
-        width, height = article.lead_image_width, article.lead_image_height
+        name, width, height = picture.file.name, picture.width, picture.height
     return {
         "name": name,
         "url": request.build_absolute_uri(default_storage.url(name)),
         "width": width,
         "height": height,
-        "alt": article.lead_image_alt,
-        "credit": article.lead_image_credit,
-        "caption": article.lead_image_caption,
+        "alt": picture.alt,
+        "credit": picture.credit,
+        "caption": picture.caption,
+    }
+
+
+def social_image(article: Article, request: HttpRequest) -> dict | None:
+    """The picture sharing sites show (og:image): the lead picture cut at 1.91:1 around
+    its focal point, else its widest rendition."""
+    picture = article.lead_picture
+    social = (picture.crops or {}).get("social") if picture is not None else None
+    if not social:
+        return lead_image(article, request)
+    return {
+        "name": social["file"],
+        "url": request.build_absolute_uri(default_storage.url(social["file"])),
+        "width": social["width"],
+        "height": social["height"],
+        "alt": picture.alt,
+        "credit": picture.credit,
+        "caption": picture.caption,
     }
 
 
@@ -115,6 +133,7 @@ def article_metadata(article: Article, request: HttpRequest) -> dict:
     absolute = request.build_absolute_uri
     canonical = absolute(article.get_absolute_url())
     image = lead_image(article, request)
+    social = social_image(article, request)
     bylines = list(article.bylines.all())
     tags = [tag.name for tag in article.tags_in_order]
     modified = last_modified(article)
@@ -153,15 +172,17 @@ def article_metadata(article: Article, request: HttpRequest) -> dict:
     if tags:
         news_article["keywords"] = tags
     if image:
+        # The whole picture, and its cut for sharing: search engines choose by shape.
         news_article["image"] = [
             {
                 "@type": "ImageObject",
-                "url": image["url"],
-                "width": image["width"],
-                "height": image["height"],
-                **({"caption": image["caption"]} if image["caption"] else {}),
-                **({"creditText": image["credit"]} if image["credit"] else {}),
+                "url": shown["url"],
+                "width": shown["width"],
+                "height": shown["height"],
+                **({"caption": shown["caption"]} if shown["caption"] else {}),
+                **({"creditText": shown["credit"]} if shown["credit"] else {}),
             }
+            for shown in ([image, social] if social["url"] != image["url"] else [image])
         ]
     if article.source_name or article.source_url:
         source: dict = {"@type": "CreativeWork"}
@@ -199,7 +220,7 @@ def article_metadata(article: Article, request: HttpRequest) -> dict:
         "title": page_title(article),
         "description": description,
         "locale": OG_LOCALES.get(article.language, article.language),
-        "image": image,
+        "image": social,
         "modified": modified,
         "tags": tags,
         "author_urls": [absolute(byline.author.get_absolute_url()) for byline in bylines],

@@ -58,7 +58,7 @@ class FrontPageView(TemplateView):
             visible.filter(pk__in=set(recent[:HOME_WINDOW]) - {a.pk for a in top})
             .latest_per_section(HOME_PER_SECTION)
             .without_body()
-            .select_related("section")
+            .select_related("section", "lead_picture")
             .with_comment_counts()
             .order_by("section__position", "section__name", "-published_at", "-pk")
         ):

@@ -43,10 +43,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.encoding import escape_uri_path
 
-from articles.images import ImageRejected, prepare_upload
 from articles.models import SLUG_MAX_LENGTH, Article, ArticleAuthor, Author, Section, Tag
 from articles.text import make_slug
 from comments.models import Comment as NewsroomComment
+from pictures.images import ImageRejected, prepare_upload
+from pictures.models import Picture
 
 from . import content
 from .models import ImportedItem, LegacyAddress
@@ -954,13 +955,21 @@ class WordPressImporter:
         if name is None:
             log.note("posts", f"featured image not imported ({why.removesuffix(': link kept')})")
             return
-        if article.lead_image.name != name:
-            article.lead_image = name
-        article.lead_image_alt = (
-            content.plain_text(attachment.first_meta("_wp_attachment_image_alt"))
-            or content.plain_text(attachment.title)
-        )[:300]
-        article.lead_image_caption = content.plain_text(attachment.excerpt)[:300]
+        # One library picture per imported file: a re-run, or another post with the same
+        # featured image, finds it again.
+        picture = Picture.objects.filter(file=name).first() or Picture(file=name)
+        words = {
+            "alt": (
+                content.plain_text(attachment.first_meta("_wp_attachment_image_alt"))
+                or content.plain_text(attachment.title)
+            )[:300],
+            "caption": content.plain_text(attachment.excerpt)[:300],
+        }
+        if picture.pk is None or any(getattr(picture, f) != v for f, v in words.items()):
+            for field, value in words.items():
+                setattr(picture, field, value)
+            picture.save()
+        article.lead_picture = picture
 
     # -- old addresses ---------------------------------------------------------------------
 

@@ -45,7 +45,7 @@ def test_the_picture_comes_back_with_the_form_and_is_saved_on_the_next_try(admin
     response = admin_client.post(reverse(ADD), again)
     assert response.status_code == 302
     article = Article.objects.get(slug="sommet-a-paris")
-    assert article.lead_image and (article.lead_image_width, article.lead_image_height) == (
+    assert (article.lead_picture.width, article.lead_picture.height) == (
         1200,
         800,
     )
@@ -59,7 +59,7 @@ def test_a_new_file_replaces_the_held_one(admin_client):
     again["title"] = "Sommet à Paris"
     other = image_file("autre.jpg", size=(640, 480))
     assert admin_client.post(reverse(ADD), {**again, "lead_image": other}).status_code == 302
-    assert Article.objects.get(slug="sommet-a-paris").lead_image_width == 640
+    assert Article.objects.get(slug="sommet-a-paris").lead_picture.width == 640
 
 
 def test_another_staff_member_cannot_use_someone_elses_held_picture(admin_client, client):
@@ -71,11 +71,11 @@ def test_another_staff_member_cannot_use_someone_elses_held_picture(admin_client
     client.force_login(colleague)
     data = filled(client, slug="autre-sommet", held_lead_image=token)
     assert client.post(reverse(ADD), data).status_code == 302
-    assert not Article.objects.get(slug="autre-sommet").lead_image
+    assert Article.objects.get(slug="autre-sommet").lead_picture is None
 
 
 def test_an_unknown_or_malformed_token_is_ignored_calmly(admin_client):
     for token in ["0" * 32, "../../etc/passwd", "x" * 5000]:
         data = filled(admin_client, slug=f"essai-{len(token)}", held_lead_image=token)
         assert admin_client.post(reverse(ADD), data).status_code == 302
-    assert not Article.objects.exclude(lead_image="").exists()
+    assert not Article.objects.filter(lead_picture__isnull=False).exists()

@@ -7,8 +7,8 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import ExifTags, Image
 
-from articles.images import ImageRejected, prepare_upload
-from tests.factories import ArticleFactory, image_file
+from pictures.images import ImageRejected, prepare_upload
+from tests.factories import ArticleFactory, PictureFactory, image_file
 
 
 def upload(data: bytes, name="photo.jpg", content_type="image/jpeg"):
@@ -102,29 +102,31 @@ def test_accepted_formats_are_re_encoded(kind, extension):
 
 @pytest.mark.django_db
 def test_renditions_are_made_once_at_several_widths():
-    article = ArticleFactory(lead_image=image_file(size=(1600, 900)), lead_image_alt="Une image")
-    widths = [r["width"] for r in article.lead_image_renditions]
+    picture = PictureFactory(file=image_file(size=(1600, 900)), alt="Une image")
+    widths = [r["width"] for r in picture.renditions]
     assert widths == [480, 800, 1200, 1600]
-    for rendition in article.lead_image_renditions:
+    for rendition in picture.renditions:
         assert rendition["webp"].endswith(".webp") and default_storage.exists(rendition["webp"])
         assert rendition["fallback"].endswith(".jpg")
         with default_storage.open(rendition["webp"]) as handle, Image.open(handle) as image:
             assert image.format == "WEBP" and image.width == rendition["width"]
-    before = list(article.lead_image_renditions)
-    article.title = "Titre modifié"
-    article.save()
-    assert article.lead_image_renditions == before  # unchanged picture: nothing recut
+    before = list(picture.renditions)
+    picture.alt = "Texte modifié"
+    picture.save()
+    picture.refresh_from_db()
+    assert picture.renditions == before  # unchanged file: nothing recut
 
 
 @pytest.mark.django_db
 def test_small_picture_is_not_upscaled():
-    article = ArticleFactory(lead_image=image_file(size=(640, 360)), lead_image_alt="x")
-    assert [r["width"] for r in article.lead_image_renditions] == [480, 640]
+    picture = PictureFactory(file=image_file(size=(640, 360)), alt="x")
+    assert [r["width"] for r in picture.renditions] == [480, 640]
 
 
 @pytest.mark.django_db
 def test_article_page_serves_srcset_with_webp(client):
-    article = ArticleFactory(lead_image=image_file(size=(1600, 900)), lead_image_alt="Une image")
+    picture = PictureFactory(file=image_file(size=(1600, 900)), alt="Une image")
+    article = ArticleFactory(lead_picture=picture)
     html = client.get(article.get_absolute_url()).text
     assert '<source type="image/webp" srcset="' in html
     assert " 480w, " in html and " 1600w" in html

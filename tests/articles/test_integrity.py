@@ -9,7 +9,13 @@ from django.utils import timezone
 
 from articles.models import Article, Section, Tag
 from tests.articles.test_workflow import change_url, client_for, draft_by, people  # noqa: F401
-from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, image_file
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    PictureFactory,
+    SectionFactory,
+    image_file,
+)
 from tests.formdata import form_data
 from tests.website.test_feeds import HIDDEN, make_hidden
 
@@ -32,7 +38,7 @@ def test_checks_judge_the_submitted_state_not_the_stored_row(client, people):  #
     assert "sautent un niveau" in refused.text
     assert "texte alternatif" in refused.text and "crédit" in refused.text
     article.refresh_from_db()
-    assert article.status == Article.Status.DRAFT and not article.lead_image
+    assert article.status == Article.Status.DRAFT and article.lead_picture is None
 
 
 def test_fixing_the_problem_and_publishing_in_the_same_save_goes_through(client, people):  # noqa: F811
@@ -113,14 +119,14 @@ def test_bidi_controls_are_stripped_from_every_single_line_field():
         authors=[author],
         tags=["Ukraine\u202e"],
     )
-    article.lead_image_caption = "Vue\x07 du\u200f fleuve"
+    article.lead_picture = PictureFactory(caption="Vue\x07 du\u200f fleuve")
     article.save()
     article.refresh_from_db()
     assert Section.objects.get(pk=section.pk).name == "Sports"
     assert author.__class__.objects.get(pk=author.pk).name == "Sara Martin"
     assert article.title == "Le sommet de Paris"
     assert (
-        article.lead_image_caption == "Vue du\u200f fleuve"
+        article.lead_picture.caption == "Vue du\u200f fleuve"
     )  # RLM marks stay: languages need them
     assert [tag.name for tag in article.tags.all()] == ["Ukraine"]
 

@@ -12,7 +12,12 @@ from django.utils import timezone
 from articles import preview, services
 from articles.models import Article, Correction, HomepagePin, ShareLink
 from articles.roles import ADMINISTRATOR, CONTRIBUTOR, EDITOR
-from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, image_file
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    PictureFactory,
+    SectionFactory,
+)
 from tests.formdata import form_data
 
 CHANGELIST = reverse("admin:articles_article_changelist")
@@ -178,8 +183,8 @@ def test_contributor_has_no_bulk_publish_or_move(client, people):
     ("changes", "problem"),
     [
         ({"body": "<h3>Trop profond</h3>"}, "sautent un niveau"),
-        ({"lead_image_alt": ""}, "texte alternatif"),
-        ({"lead_image_credit": ""}, "pas de crédit"),
+        ({"alt": ""}, "texte alternatif"),
+        ({"credit": ""}, "pas de crédit"),
         ({"source_kind": "rewrite", "source_name": "", "source_url": ""}, "source"),
         ({"source_kind": "translation", "source_name": "X", "source_url": ""}, "source"),
     ],
@@ -188,12 +193,12 @@ def test_publication_checks_name_each_problem(changes, problem):
     article = ArticleFactory(
         status=Article.Status.DRAFT,
         authors=[AuthorFactory()],
-        lead_image=image_file(),
-        lead_image_alt="Une image",
-        lead_image_credit="Photo Newsroom",
+        lead_picture=PictureFactory(alt="Une image", credit="Photo Newsroom"),
     )
     for field, value in changes.items():
-        setattr(article, field, value)
+        # The lead picture's words are the picture's own, in the library.
+        setattr(article.lead_picture if field in {"alt", "credit"} else article, field, value)
+    article.lead_picture.save()
     article.save()
     problems = services.publication_problems(article)
     assert len(problems) == 1 and problem in problems[0]

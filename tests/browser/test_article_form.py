@@ -102,7 +102,8 @@ def test_the_ordinary_article_takes_at_most_25_actions_from_the_desk(live_server
         "France",
         "Ukraine",
     ]
-    assert article.bylines.get().author.name == "Sara" and article.lead_image
+    assert article.bylines.get().author.name == "Sara"
+    assert article.lead_picture.alt == "Deux drapeaux côte à côte"
     print(f"ACTIONS {actions}")
     assert actions <= 25
     page.context.close()
@@ -126,7 +127,8 @@ def test_a_picture_is_kept_when_the_form_comes_back_with_an_error(live_server, b
     page.get_by_role("button", name="Enregistrer", exact=True).click()
     page.wait_for_url("**/admin/articles/article/")
     article = Article.objects.get()
-    assert article.lead_image and article.lead_image_width == 1200
+    assert article.lead_picture.width == 1200
+    assert article.lead_picture.alt == "Une place au petit matin"
     page.context.close()
 
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import ArticleFactory, AuthorFactory, image_file
+from tests.factories import ArticleFactory, AuthorFactory, PictureFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,7 +22,7 @@ def collect_errors(page):
 def test_reader_pages_log_no_error(live_server, page):
     author = AuthorFactory(name="Sara", slug="sara")
     article = ArticleFactory(
-        tags=["France"], authors=[author], lead_image=image_file(), lead_image_alt="Une image"
+        tags=["France"], authors=[author], lead_picture=PictureFactory(alt="Une image")
     )
     errors = collect_errors(page)
     for url in [

@@ -12,7 +12,13 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from comments.models import Comment
-from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, image_file
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    PictureFactory,
+    SectionFactory,
+    image_file,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,8 +44,10 @@ def newsroom(settings):
             section=culture if n % 2 else world,
             tags=["Festivals"],
             authors=[paul],
-            lead_image=image_file(f"e{n}.jpg", color=color),
-            lead_image_alt=f"Une scène de concert, photo {n}",
+            lead_picture=PictureFactory(
+                file=image_file(f"e{n}.jpg", color=color),
+                alt=f"Une scène de concert, photo {n}",
+            ),
         )
     story = ArticleFactory(
         title="Climat : les négociateurs s’accordent sur un calendrier",
@@ -51,10 +59,12 @@ def newsroom(settings):
         section=world,
         tags=["Climat", "Diplomatie"],
         authors=[sara, paul],
-        lead_image=image_file(),
-        lead_image_alt="Des délégués autour d’une grande table",
-        lead_image_caption="La salle des négociations, au petit matin.",
-        lead_image_credit="Illustration Newsroom",
+        lead_picture=PictureFactory(
+            file=image_file(),
+            alt="Des délégués autour d’une grande table",
+            caption="La salle des négociations, au petit matin.",
+            credit="Illustration Newsroom",
+        ),
         is_featured=True,
     )
     first = Comment.objects.create(

@@ -82,7 +82,8 @@ def test_contributor_writes_editor_schedules_reader_reads(live_server, browser):
     assert article.status == Article.Status.REVIEW
     assert "<h2>Des rames toutes les vingt minutes</h2>" in article.body_html
     assert 'href="https://example.org/regie/rapport"' in article.body_html
-    assert article.lead_image_renditions and article.bylines.get().author.name == "Camille Dufresne"
+    assert article.lead_picture.renditions
+    assert article.bylines.get().author.name == "Camille Dufresne"
 
     # The editor previews it, then schedules it a minute ahead.
     editor = browser.new_context(locale="fr-FR").new_page()

@@ -1,7 +1,13 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, image_file
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    PictureFactory,
+    SectionFactory,
+    image_file,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -16,8 +22,10 @@ def story():
             section=section,
             tags=["France"],
             authors=[sara],
-            lead_image=image_file(f"b{n}.jpg"),
-            lead_image_alt=f"Illustration de la brève {n}",
+            lead_picture=PictureFactory(
+                file=image_file(f"b{n}.jpg"),
+                alt=f"Illustration de la brève {n}",
+            ),
         )
     return ArticleFactory(
         title="Cessez‑le‑feu : reprise des négociations",
@@ -26,10 +34,12 @@ def story():
         section=section,
         tags=["Ukraine", "Russie", "France", "États-Unis"],
         authors=[sara],
-        lead_image=image_file(),
-        lead_image_alt="Une table de négociation vide",
-        lead_image_caption="La salle des négociations.",
-        lead_image_credit="Illustration Newsroom",
+        lead_picture=PictureFactory(
+            file=image_file(),
+            alt="Une table de négociation vide",
+            caption="La salle des négociations.",
+            credit="Illustration Newsroom",
+        ),
         source_name="Le Courrier",
         source_url="https://example.org/courrier",
         is_featured=True,

@@ -9,6 +9,7 @@ from django.core.management.base import CommandError
 
 from articles.models import Article, ArticleAuthor, Author, Section, Tag
 from demo import DEMO_DIR
+from pictures.models import Picture
 
 FEATURED_SLUG = "ukraine-paris-et-washington-relancent-une-mediation-discrete-avec-moscou"
 
@@ -80,8 +81,8 @@ def test_published_demo_articles_have_subheadings_and_described_images():
     published = list(Article.objects.published())
     assert len(published) >= 15
     assert [a.slug for a in published if "<h2>" not in a.body_html] == []
-    assert [a.slug for a in published if not (a.lead_image and a.lead_image_alt.strip())] == []
-    sizes = {(a.lead_image_width, a.lead_image_height) for a in published}
+    assert [a.slug for a in published if not (a.lead_picture and a.lead_picture.alt.strip())] == []
+    sizes = {(a.lead_picture.width, a.lead_picture.height) for a in published}
     assert sizes == {(1600, 900)}
 
 
@@ -89,12 +90,13 @@ def test_published_demo_articles_have_subheadings_and_described_images():
 def test_load_demo_twice_adds_nothing_and_keeps_images():
     run("load_demo")
     counts = row_counts()
-    images = dict(Article.objects.values_list("slug", "lead_image"))
+    images = dict(Article.objects.values_list("slug", "lead_picture__file"))
 
     output = run("load_demo")
 
     assert row_counts() == counts
-    assert dict(Article.objects.values_list("slug", "lead_image")) == images
+    assert dict(Article.objects.values_list("slug", "lead_picture__file")) == images
+    assert Picture.objects.count() == len([name for name in images.values() if name])
     assert "Articles: 0 created" in output
 
 

@@ -10,7 +10,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Tag
-from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, image_file
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    PictureFactory,
+    SectionFactory,
+    image_file,
+)
 from website.feeds import FEED_LENGTH
 
 pytestmark = pytest.mark.django_db
@@ -34,9 +40,11 @@ def world():
         section=section,
         authors=[author],
         tags=["Diplomatie"],
-        lead_image=image_file(),
-        lead_image_alt="La salle du sommet",
-        lead_image_credit="Photo AFP",
+        lead_picture=PictureFactory(
+            file=image_file(),
+            alt="La salle du sommet",
+            credit="Photo AFP",
+        ),
     )
     return {
         "section": section,
@@ -241,8 +249,11 @@ def build_data(count):
             section=section,
             authors=authors[: n % 3 + 1] if count > 1 else authors,
             tags=[f"Sujet {m}" for m in range(n % 4 + 1)],
-            lead_image=image_file(f"p{n}.jpg", size=(400, 300)) if n % 2 == 0 else "",
-            lead_image_alt="Image",
+            lead_picture=(
+                PictureFactory(file=image_file(f"p{n}.jpg", size=(400, 300)), alt="Image")
+                if n % 2 == 0
+                else None
+            ),
         )
     return {"section": section, "author": authors[0], "tag": Tag.objects.get(name="Sujet 0")}
 

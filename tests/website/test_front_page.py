@@ -8,7 +8,12 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from articles.models import Article, ArticleAuthor, HomepagePin
-from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, image_file
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    PictureFactory,
+    SectionFactory,
+)
 from website import views
 
 pytestmark = pytest.mark.django_db
@@ -46,8 +51,7 @@ def newsroom():
                 section=sections[n % 4],
                 published_at=now - timedelta(hours=3 * n + 1),
                 is_featured=n in (5, 30),
-                lead_image=image_file() if n % 7 == 0 else None,
-                lead_image_alt="Une photo" if n % 7 == 0 else "",
+                lead_picture=PictureFactory() if n % 7 == 0 else None,
             )
         )
     for story in stories[:12]:

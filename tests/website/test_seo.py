@@ -10,7 +10,13 @@ from django.utils import timezone
 
 from articles import preview
 from articles.models import Article, Correction
-from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, image_file
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    PictureFactory,
+    SectionFactory,
+    image_file,
+)
 from website.seo import json_ld_script
 
 pytestmark = pytest.mark.django_db
@@ -74,9 +80,11 @@ def article():
         section=section,
         authors=[sara, julien],
         tags=["Ukraine", "Diplomatie"],
-        lead_image=image_file(size=(1600, 900)),
-        lead_image_alt="Une table de négociation",
-        lead_image_credit="Photo AFP",
+        lead_picture=PictureFactory(
+            file=image_file(size=(1600, 900)),
+            alt="Une table de négociation",
+            credit="Photo AFP",
+        ),
         source_name="Le Courrier",
         source_url="https://example.org/courrier/article",
         source_kind=Article.SourceKind.REWRITE,
@@ -118,8 +126,10 @@ def test_news_article_json_ld_carries_the_fields(client, article):
     assert publisher["@type"] == "Organization" and publisher["name"] == "Newsroom"
     assert publisher["logo"]["@type"] == "ImageObject"
     assert publisher["logo"]["url"].startswith("http://testserver/static/")
-    (image,) = data["image"]
-    assert image["url"].startswith("http://testserver/media/") and image["width"] == 1600
+    # The whole picture, then its cut for sharing sites (1.91:1 around the focal point).
+    whole, social = data["image"]
+    assert whole["url"].startswith("http://testserver/media/") and whole["width"] == 1600
+    assert (social["width"], social["height"]) == (1200, 630) and "-social" in social["url"]
     assert data["isBasedOn"] == {
         "@type": "CreativeWork",
         "url": "https://example.org/courrier/article",
@@ -187,7 +197,8 @@ def test_opengraph_and_twitter_tags(client, article):
     assert head.one("og:description") == head.one("description")
     assert head.one("og:image").startswith("http://testserver/media/")
     assert head.one("og:image:alt") == "Une table de négociation"
-    assert (head.one("og:image:width"), head.one("og:image:height")) == ("1600", "900")
+    # The sharing cut: the size sharing sites ask for.
+    assert (head.one("og:image:width"), head.one("og:image:height")) == ("1200", "630")
     assert datetime.fromisoformat(head.one("article:published_time")) == article.published_at
     assert head.one("article:section") == "Monde"
     assert sorted(head.meta["article:tag"]) == ["Diplomatie", "Ukraine"]
@@ -282,8 +293,7 @@ def test_head_tags_escape_every_value(client):
         title="Titre" + hostile,
         standfirst="Chapô" + hostile,
         section=SectionFactory(name="Rubrique" + hostile),
-        lead_image=image_file(),
-        lead_image_alt="Photo" + hostile,
+        lead_picture=PictureFactory(file=image_file(), alt="Photo" + hostile),
         tags=["Sujet" + hostile],
         authors=[AuthorFactory(name="Auteur" + hostile)],
     )

@@ -215,10 +215,10 @@ def test_pictures_come_from_the_media_dir_and_missing_ones_keep_their_link(run_i
         media_dir=uploads,
     )
     article = Article.objects.get()
-    assert article.lead_image.name.endswith("2024/05/pont.jpg")
-    assert (article.lead_image_width, article.lead_image_alt) == (900, "Le pont")
-    assert article.lead_image_caption == "Au matin"
-    assert article.lead_image_renditions
+    picture = article.lead_picture
+    assert picture.file.name.endswith("2024/05/pont.jpg")
+    assert (picture.width, picture.alt, picture.caption) == (900, "Le pont", "Au matin")
+    assert picture.renditions and picture.crops["card"]
     assert "/media/articles/wordpress/" in article.body_html
     assert "https://blog.example.org/wp-content/uploads/2024/05/absent.jpg" in article.body_html
     assert summary.counts["attachments"] == {"created": 1}
@@ -230,7 +230,7 @@ def test_without_media_dir_links_are_kept_and_reported(run_import):
     summary = run_import(
         export(attachment(50, "2024/05/pont.jpg"), WPPost(1, meta={"_thumbnail_id": "50"}))
     )
-    assert not Article.objects.get().lead_image
+    assert Article.objects.get().lead_picture is None
     assert summary.reasons[("attachments", "skipped", "no --media-dir given: link kept")] == 1
     assert summary.notes[("posts", "featured image not imported (no --media-dir given)")] == 1
 

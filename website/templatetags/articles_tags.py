@@ -6,7 +6,6 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 from django import template
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils.translation import get_language, get_language_info, ngettext, override
 
@@ -16,17 +15,6 @@ from pagecache import add_keys
 from pagecache.memo import remember
 
 register = template.Library()
-
-
-@register.filter
-def srcset(renditions: list[dict] | None, kind: str) -> str:
-    """`url 480w, url 800w…` for the renditions of one kind ("webp" or "fallback")."""
-    return ", ".join(f"{default_storage.url(r[kind])} {r['width']}w" for r in renditions or [])
-
-
-@register.filter
-def largest(renditions: list[dict] | None, kind: str) -> str:
-    return default_storage.url(renditions[-1][kind]) if renditions else ""
 
 
 @register.filter

@@ -16,6 +16,7 @@ from django.utils import timezone
 from articles.models import Article, ArticleAuthor, Author, Section
 from demo import DEMO_DIR
 from demo.images import author_photo, lead_image
+from pictures.models import Picture
 
 BYLINE_ROLES = {"", *ArticleAuthor.Role.values}
 
@@ -78,6 +79,20 @@ def load_authors(rows: list[dict], tally: Tally) -> dict[str, Author]:
     return authors
 
 
+def _demo_picture(article: Article, image: dict) -> Picture:
+    """The article's lead picture in the library, drawn once and then described again."""
+    picture = article.lead_picture or Picture()
+    picture.alt = image.get("alt", "")
+    picture.caption = image.get("caption", "")
+    picture.credit = image.get("credit", "")
+    if not picture.file:
+        drawn = lead_image(article.slug, article.section.slug)
+        # Storages shorten names past the field's max_length; a short name stays readable.
+        picture.file.save(f"{article.slug[:80]}.jpg", ContentFile(drawn), save=False)
+    picture.save()
+    return picture
+
+
 def load_article(
     item: dict, *, sections: dict[str, Section], authors: dict[str, Author], now: datetime
 ) -> bool:
@@ -102,17 +117,12 @@ def load_article(
     article.source_name = source.get("name", "")
     article.source_url = source.get("url", "")
     article.source_kind = source.get("kind", "")
-    article.lead_image_alt = image.get("alt", "")
-    article.lead_image_caption = image.get("caption", "")
-    article.lead_image_credit = image.get("credit", "")
     try:
         article.full_clean()
     except ValidationError as exc:
         raise CommandError(f"{slug}: {exc.message_dict}") from exc
-    if image and not article.lead_image:
-        picture = lead_image(slug, article.section.slug)
-        # Storages shorten names past the field's max_length; a short name stays readable.
-        article.lead_image.save(f"{slug[:80]}.jpg", ContentFile(picture), save=False)
+    if image:
+        article.lead_picture = _demo_picture(article, image)
     article.save()
     if article.published_at <= now:
         # A back-dated article saved today would show as "updated" (see Article.was_updated).

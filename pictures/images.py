@@ -1,4 +1,5 @@
-"""Uploaded pictures: checked with Pillow, cleaned of metadata, and cut into renditions once."""
+"""Uploaded pictures: checked with Pillow, cleaned of metadata, cut into renditions once,
+and cropped around their focal point."""
 
 from __future__ import annotations
 
@@ -91,18 +92,34 @@ def build_renditions(name: str) -> list[dict]:
 
     Returns [{"width", "height", "webp", "fallback"}], smallest first, for srcset.
     """
-    with default_storage.open(name, "rb") as handle, Image.open(handle) as image:
-        image.load()
-        has_alpha = image.mode in {"RGBA", "LA"} or "transparency" in image.info
-        source = image.convert("RGBA" if has_alpha else "RGB")
+    source = _open(name)
     digest = hashlib.sha1(name.encode()).hexdigest()[:10]
-    folder = PurePosixPath("renditions") / digest
-    stem = PurePosixPath(name).stem[:60]
     widths = [w for w in RENDITION_WIDTHS if w < source.width] + [
         min(source.width, RENDITION_WIDTHS[-1])
     ]
+    return _at_widths(source, widths, PurePosixPath("renditions") / digest, _stem(name))
+
+
+def _open(name: str) -> Image.Image:
+    with default_storage.open(name, "rb") as handle, Image.open(handle) as image:
+        image.load()
+        return image.convert("RGBA" if _has_alpha(image) else "RGB")
+
+
+def _has_alpha(image: Image.Image) -> bool:
+    return image.mode in {"RGBA", "LA"} or "transparency" in image.info
+
+
+def _stem(name: str) -> str:
+    return PurePosixPath(name).stem[:60]
+
+
+def _at_widths(source: Image.Image, widths, folder: PurePosixPath, stem: str) -> list[dict]:
+    """`source` resized to each width (never wider than it is), as WebP and as JPEG (PNG
+    when it has transparency), stored under `folder`: smallest first, for srcset."""
+    has_alpha = source.mode == "RGBA"
     renditions = []
-    for width in sorted(set(widths)):
+    for width in sorted({min(w, source.width) for w in widths}):
         height = round(source.height * width / source.width)
         resized = source.resize((width, height), Image.Resampling.LANCZOS)
         webp, fallback = BytesIO(), BytesIO()
@@ -128,3 +145,50 @@ def _store(path: PurePosixPath, buffer: BytesIO) -> str:
     if default_storage.exists(str(path)):
         default_storage.delete(str(path))
     return default_storage.save(str(path), ContentFile(buffer.getvalue()))
+
+
+# Crops around the focal point -------------------------------------------------------------
+
+# Cards are cut at 16:9 (as the site shows them), the social card (og:image) at 1.91:1, the size sharing sites ask for.
+CARD_RATIO = (16, 9)
+CARD_WIDTHS = (480, 800, 1200)
+SOCIAL_SIZE = (1200, 630)
+
+
+def crop_box(
+    width: int, height: int, ratio: tuple[int, int], focal_x: int, focal_y: int
+) -> tuple[int, int, int, int]:
+    """The largest box of `ratio` inside a width × height picture, centred as near the
+    focal point (percentages from the top left) as the picture's edges allow."""
+    want = ratio[0] / ratio[1]
+    if width / height > want:  # wider than wanted: cut the sides
+        crop_w, crop_h = round(height * want), height
+    else:  # taller: cut the top and bottom
+        crop_w, crop_h = width, round(width / want)
+    left = min(max(round(width * focal_x / 100 - crop_w / 2), 0), width - crop_w)
+    top = min(max(round(height * focal_y / 100 - crop_h / 2), 0), height - crop_h)
+    return left, top, left + crop_w, top + crop_h
+
+
+def build_crops(name: str, focal_x: int, focal_y: int) -> dict:
+    """Card renditions (16:9, WebP plus fallback, smallest first) and the social card
+    (1.91:1 JPEG), cut around the focal point. {"card": [...], "social": {...}}"""
+    source = _open(name)
+    digest = hashlib.sha1(f"{name}:{focal_x}:{focal_y}".encode()).hexdigest()[:10]
+    folder = PurePosixPath("crops") / digest
+    stem = _stem(name)
+    card = source.crop(crop_box(*source.size, CARD_RATIO, focal_x, focal_y))
+    cards = _at_widths(card, CARD_WIDTHS, folder, f"{stem}-card")
+    social = source.crop(crop_box(*source.size, SOCIAL_SIZE, focal_x, focal_y)).convert("RGB")
+    if social.width > SOCIAL_SIZE[0]:
+        social = social.resize(SOCIAL_SIZE, Image.Resampling.LANCZOS)
+    buffer = BytesIO()
+    social.save(buffer, "JPEG", quality=82, optimize=True, progressive=True)
+    return {
+        "card": cards,
+        "social": {
+            "width": social.width,
+            "height": social.height,
+            "file": _store(folder / f"{stem}-social.jpg", buffer),
+        },
+    }
