@@ -242,3 +242,23 @@ def test_a_new_lead_picture_uploaded_with_the_article_joins_the_library(admin_cl
     assert other.lead_picture == article.lead_picture and Picture.objects.count() == 1
     page = admin_client.get(url).text
     assert "Un quai" in page and "picture-thumb" in page
+
+
+def test_the_chooser_and_the_library_list_run_the_same_queries_with_more_pictures(admin_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(url):
+        with CaptureQueriesContext(connection) as queries:
+            assert admin_client.get(url).status_code == 200
+        return len(queries.captured_queries)
+
+    urls = [reverse(CHOOSE), reverse("admin:pictures_picture_changelist")]
+    article = ArticleFactory(lead_picture=PictureFactory())
+    [count(url) for url in urls]  # the session's first request also stores its language
+    few = [count(url) for url in urls]
+    for n in range(12):
+        picture = PictureFactory(alt=f"Photo {n}")
+        ArticleFactory(lead_picture=picture, body=f'<img src="/x.jpg" data-file="{picture.pk}">')
+    assert article.lead_picture.lead_of.count() == 1
+    assert [count(url) for url in urls] == few
