@@ -141,6 +141,11 @@ def _at_widths(source: Image.Image, widths, folder: PurePosixPath, stem: str) ->
     return renditions
 
 
+def srcset(renditions: list[dict] | None, kind: str) -> str:
+    """`url 480w, url 800w…` for the renditions of one kind ("webp" or "fallback")."""
+    return ", ".join(f"{default_storage.url(r[kind])} {r['width']}w" for r in renditions or [])
+
+
 def _store(path: PurePosixPath, buffer: BytesIO) -> str:
     if default_storage.exists(str(path)):
         default_storage.delete(str(path))

@@ -14,7 +14,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .images import build_crops, build_renditions
+from .images import build_crops, build_renditions, srcset
 
 
 class PictureQuerySet(models.QuerySet):
@@ -143,9 +143,7 @@ class Picture(models.Model):
         largest = self.renditions[-1]
         return {
             "src": default_storage.url(largest["fallback"]),
-            "srcset": ", ".join(
-                f"{default_storage.url(r['webp'])} {r['width']}w" for r in self.renditions
-            ),
+            "srcset": srcset(self.renditions, "webp"),
             "sizes": "(min-width: 46rem) 46rem, 100vw",
             "width": str(largest["width"]),
             "height": str(largest["height"]),

@@ -3,13 +3,12 @@
 from django import template
 from django.core.files.storage import default_storage
 
+from pictures import images
+
 register = template.Library()
 
 
-@register.filter
-def srcset(renditions: list[dict] | None, kind: str) -> str:
-    """`url 480w, url 800w…` for the renditions of one kind ("webp" or "fallback")."""
-    return ", ".join(f"{default_storage.url(r[kind])} {r['width']}w" for r in renditions or [])
+register.filter("srcset", images.srcset)
 
 
 @register.filter
