@@ -8,7 +8,7 @@ from pictures import images
 register = template.Library()
 
 
-register.filter("srcset", images.srcset)
+srcset = register.filter("srcset", images.srcset)
 
 
 @register.filter
