@@ -9,6 +9,9 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.templatetags.static import static
+from django.utils.functional import lazy
+from django_prose_editor.config import html_tags
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -289,6 +292,21 @@ NEWSROOM_COMMENTS = {
     "RATE_LIMITS": {"ip": (10, 600), "email": (5, 600)},  # posts per seconds
     "IP_RETENTION_DAYS": 30,
 }
+
+# The body editor's table carries a caption (static/admin_newsroom/table-caption.js, which
+# replaces the package's Table under the same name); the allow-list below is what that
+# table may hold, for the package's own checks (articles.sanitize is what cleans bodies).
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [lazy(static, str)("admin_newsroom/table-caption.js")],
+        "extensions": {
+            "Table": html_tags(
+                ["table", "caption", "tbody", "thead", "tr", "th", "td"],
+                {"th": ["rowspan", "colspan"], "td": ["rowspan", "colspan"]},
+            ),
+        },
+    }
+]
 
 # Pages load nothing from elsewhere: no inline script or style, no third-party request.
 CONTENT_SECURITY_POLICY = {

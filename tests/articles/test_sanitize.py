@@ -96,5 +96,5 @@ def test_editor_toolbar_and_sanitizer_allow_list_agree():
         assert kept <= set(ALLOWED_ATTRIBUTES.get(tag, [])), tag
     assert set(editor.get("url_schemes", ALLOWED_PROTOCOLS)) <= ALLOWED_PROTOCOLS
     # …and the sanitizer keeps little the editor cannot make (quotations and line breaks
-    # come from the toolbar's marks, captions and footers of tables from imports).
-    assert ALLOWED_TAGS - editor["tags"] <= {"cite", "q", "i", "b", "caption", "tfoot"}
+    # come from the toolbar’s marks, table footers from imports).
+    assert ALLOWED_TAGS - editor["tags"] <= {"cite", "q", "i", "b", "tfoot"}

@@ -158,18 +158,34 @@ def test_a_table_written_with_the_toolbar_reads_on_a_phone(live_server, browser,
         "47,95 %",
     ]
     page.locator(".ProseMirror table th").first.click()
-    for text in cells:
+    for n, text in enumerate(cells):
+        if n:
+            page.keyboard.press("Tab")  # (after the last cell, Tab would add a row)
         page.keyboard.type(text)
-        page.keyboard.press("Tab")
+    # The caption, from the table's own toolbar.
+    page.locator(".prose-menubar button[title='Légende du tableau']").click()
+    dialog = page.locator("dialog[open]")
+    dialog.get_by_label("Ce que montre le tableau").fill("Participation au premier tour")
+    dialog.get_by_role("button", name="Appliquer").click()
+    assert page.locator(".ProseMirror table caption").text_content() == "Participation au premier tour"
     page.get_by_role("button", name="Enregistrer et continuer les modifications").click()
     page.wait_for_load_state()
     saved = Article.objects.get(pk=article.pk).body
     assert "<th" in saved and "Participation" in saved and "47,95 %" in saved
+    assert "<table><caption>Participation au premier tour</caption><tbody>" in saved
+    # Opened again, the caption is the table's, not a row of it, and a second save keeps
+    # the body as it was.
+    assert page.locator(".ProseMirror table caption").text_content() == "Participation au premier tour"
+    assert page.locator(".ProseMirror table tr").count() == 2
+    page.get_by_role("button", name="Enregistrer et continuer les modifications").click()
+    page.wait_for_load_state()
+    assert Article.objects.get(pk=article.pk).body == saved
     page.context.close()
 
     phone_page.goto(live_server.url + article.get_absolute_url())
     table = phone_page.locator(".article__body table")
     assert table.locator("th").all_inner_texts()[:4] == cells[:4]
+    assert table.locator("caption").inner_text() == "Participation au premier tour"
     overflow = phone_page.evaluate(
         "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
