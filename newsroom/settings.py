@@ -11,8 +11,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.templatetags.static import static
 from django.utils.functional import lazy
-from django_prose_editor.config import html_tags
 from django.utils.translation import gettext_lazy as _
+from django_prose_editor.config import html_tags
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 

@@ -167,7 +167,9 @@ def test_a_table_written_with_the_toolbar_reads_on_a_phone(live_server, browser,
     dialog = page.locator("dialog[open]")
     dialog.get_by_label("Ce que montre le tableau").fill("Participation au premier tour")
     dialog.get_by_role("button", name="Appliquer").click()
-    assert page.locator(".ProseMirror table caption").text_content() == "Participation au premier tour"
+    assert (
+        page.locator(".ProseMirror table caption").text_content() == "Participation au premier tour"
+    )
     page.get_by_role("button", name="Enregistrer et continuer les modifications").click()
     page.wait_for_load_state()
     saved = Article.objects.get(pk=article.pk).body
@@ -175,7 +177,9 @@ def test_a_table_written_with_the_toolbar_reads_on_a_phone(live_server, browser,
     assert "<table><caption>Participation au premier tour</caption><tbody>" in saved
     # Opened again, the caption is the table's, not a row of it, and a second save keeps
     # the body as it was.
-    assert page.locator(".ProseMirror table caption").text_content() == "Participation au premier tour"
+    assert (
+        page.locator(".ProseMirror table caption").text_content() == "Participation au premier tour"
+    )
     assert page.locator(".ProseMirror table tr").count() == 2
     page.get_by_role("button", name="Enregistrer et continuer les modifications").click()
     page.wait_for_load_state()
