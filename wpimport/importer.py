@@ -64,7 +64,7 @@ except ImportError:  # pragma: no cover - a tree without the related-articles en
     related_refresh_paused = nullcontext
 
 # Bump when the mapping rules change: every post is then rebuilt once by the next import.
-IMPORTER_VERSION = 1
+IMPORTER_VERSION = 2
 DEFAULT_SECTION = "Archives"
 # Old addresses must fit django.contrib.redirects' 200 characters: /yyyy/m/ + slug.
 ARTICLE_SLUG_LENGTH = min(SLUG_MAX_LENGTH, 180)
@@ -120,6 +120,9 @@ class Index:
     category_tags: set[str] = field(default_factory=set)
     used_tags: set[str] = field(default_factory=set)
     used_authors: set[str] = field(default_factory=set)
+    _names: dict[tuple[str, str], str] | None = None
+    _names_size: tuple[int, int] = (0, 0)
+    _section_tops: set[str] | None = None
 
     def top_category(self, slug: str) -> str:
         """The top-level ancestor of a category (itself when it has no parent)."""
@@ -159,6 +162,59 @@ class Index:
         if creator in self.authors:
             return creator
         return re.sub(r"[^A-Za-z0-9 _.@-]", "", creator).strip() or creator
+
+    def becomes_section(self, slug: str) -> bool:
+        """A post's first category, or the top-level ancestor of one: its archive leads to
+        a section. Other categories of the posts become tags."""
+        if self._section_tops is None:
+            self._section_tops = {self.top_category(s) for s in self.primary_categories}
+        return slug in self.primary_categories or slug in self._section_tops
+
+    def resolve_terms(self, item: Item) -> list[str]:
+        """Give each of the item's terms a slug; returns what is dropped, and why.
+
+        A plain RSS `<category>Name</category>` has no `nicename`: it is the declared
+        category (or tag) of that name, else a new one whose slug is made from the name. A
+        `domain` that is an address (RSS allows it) means a category.
+        """
+        kept, dropped = [], []
+        for domain, slug, name in item.terms:
+            if domain.startswith(("http://", "https://")) or not domain:
+                domain = "category"
+            if domain not in {"category", "post_tag"}:
+                label = content.plain_text(name) or slug
+                dropped.append(
+                    f"WordPress post format {label!r} not kept: Newsroom has none"
+                    if domain == "post_format"
+                    else f"{domain} term {label!r} not kept: only categories and tags are"
+                )
+                continue
+            if not slug:
+                text = content.plain_text(name)
+                if not text:
+                    dropped.append(f"an empty <category> ({domain}) was dropped")
+                    continue
+                slug = self.slug_named(domain, text)
+            kept.append((domain, slug, name))
+        item.terms = kept
+        return dropped
+
+    def slug_named(self, domain: str, name: str) -> str:
+        terms = self.categories if domain == "category" else self.tags
+        if self._names is None or self._names_size != (len(self.categories), len(self.tags)):
+            self._names = {
+                (kind, content.plain_text(term.name).casefold()): slug
+                for kind, table in (("category", self.categories), ("post_tag", self.tags))
+                for slug, term in table.items()
+            }
+            self._names_size = (len(self.categories), len(self.tags))
+        found = self._names.get((domain, name.casefold()))
+        if found is None:
+            found = make_slug(name, max_length=100) or name.casefold()[:100]
+            terms.setdefault(found, Term(domain, found, name=name))
+            self._names[(domain, name.casefold())] = found
+            self._names_size = (len(self.categories), len(self.tags))
+        return found
 
     def primary_category(self, item: Item) -> str | None:
         slugs = [slug for domain, slug, name in item.terms if domain == "category" and slug]
@@ -212,6 +268,33 @@ def item_date(item: Item) -> datetime | None:
         or parse_wp_date(item.post_date, utc=False)
         or parse_rss_date(item.pub_date)
     )
+
+
+_P_QUERY = re.compile(r"[?&]p=(\d+)(?=&|#|$)")
+
+
+def identify(item: Item) -> str:
+    """Fill in what RSS-style exports leave out, the same way on both passes of the file.
+
+    An item without `wp:post_id` takes the number of its guid's or link's `?p=` (what
+    WordPress prints there), else a stable digest of guid and link, so a re-run finds it
+    again; an item without `wp:post_type` is a post. Returns how the id was found, for the
+    summary: "" when the export gave it.
+    """
+    if not item.post_type:
+        item.post_type = "post"
+    if item.wp_id.isascii() and item.wp_id.isdigit():
+        return ""
+    for url in (item.guid, item.link):
+        if match := _P_QUERY.search(url or ""):
+            item.wp_id = match.group(1)
+            return "no wp:post_id: identified by the ?p= of its guid or link"
+    if item.guid or item.link:
+        key = f"{item.guid}\n{item.link}".encode()
+        item.wp_id = "h" + hashlib.sha256(key).hexdigest()[:24]
+        return "no wp:post_id: identified by its guid and link"
+    item.wp_id = ""
+    return ""
 
 
 def _digest(payload: object) -> str:
@@ -306,12 +389,14 @@ class WordPressImporter:
         return index
 
     def _scan_item(self, index: Index, item: Item) -> None:
+        identify(item)
         if item.post_type == "attachment":
             if item.wp_id:
                 index.attachments.setdefault(item.wp_id, item)
             return
         if item.post_type != "post" or item.status in SKIPPED_STATUSES:
             return
+        index.resolve_terms(item)
         primary = index.primary_category(item)
         for domain, slug, name in item.terms:
             if domain == "category" and slug:
@@ -351,8 +436,9 @@ class WordPressImporter:
         for entry in self.reader:
             if not isinstance(entry, Item):
                 continue
+            identified = identify(entry)
             if entry.post_type == "post":
-                self._post(entry)
+                self._post(entry, identified)
             elif entry.post_type == "page":
                 self.summary.add(
                     "pages", "skipped", "Newsroom has no static pages", label=_label(entry)
@@ -375,6 +461,8 @@ class WordPressImporter:
         self.author_cache: dict[str, Author] = {}
         self.tag_name_cache: dict[str, Tag] = {}
         self.default_section: Section | None = None
+        # Archive addresses written by this run (forgotten with a rolled-back post).
+        self.archives: set[str] = set()
 
     # -- categories, tags, authors ---------------------------------------------------------
 
@@ -467,8 +555,8 @@ class WordPressImporter:
             row.pk, row.object_id, checksum, row.details, row.updated_at
         )
 
-    def _section_for(self, item: Item, log: ItemLog) -> tuple[Section, list[str]]:
-        """The article's section and the names of its other categories (kept as tags)."""
+    def _section_for(self, item: Item, log: ItemLog) -> tuple[Section, list[tuple[str, str]]]:
+        """The article's section and its other categories, (slug, name), kept as tags."""
         primary = self.index.primary_category(item)
         names = []
         for domain, slug, name in item.terms:
@@ -477,12 +565,12 @@ class WordPressImporter:
                 names.append((slug, content.plain_text(term.name if term else name) or slug))
         if primary is None:
             log.note("posts", f"no category: filed under the section {DEFAULT_SECTION!r}")
-            return self._default_section(), [name for _, name in names]
+            return self._default_section(), names
         top = self.index.top_category(primary)
         section = self._category_section(top, log)
         if primary != top:
             self._category_mapping(primary, section, log, merged_into=top)
-        return section, [name for slug, name in names if slug != top]
+        return section, [(slug, name) for slug, name in names if slug != top]
 
     def _category_section(self, slug: str, log: ItemLog) -> Section:
         if slug in self.section_cache:
@@ -519,9 +607,7 @@ class WordPressImporter:
                 log=log,
                 created=created,
             )
-            self._redirect_archive(
-                f"category/{self.index.category_path(slug)}", section.get_absolute_url(), log
-            )
+            self._redirect_category(slug, section.get_absolute_url())
         self.section_cache[slug] = section
         return section
 
@@ -547,9 +633,7 @@ class WordPressImporter:
             created=False,
             details={"merged_into": merged_into},
         )
-        self._redirect_archive(
-            f"category/{self.index.category_path(slug)}", section.get_absolute_url(), log
-        )
+        self._redirect_category(slug, section.get_absolute_url())
 
     def _default_section(self) -> Section:
         if self.default_section is None:
@@ -632,10 +716,12 @@ class WordPressImporter:
 
     # -- posts -----------------------------------------------------------------------------
 
-    def _post(self, item: Item) -> None:
+    def _post(self, item: Item, identified: str = "") -> None:
         label = _label(item)
-        if not item.wp_id.isdigit():
-            self.summary.add("posts", "skipped", "no WordPress id (wp:post_id)", label=label)
+        if not item.wp_id:
+            self.summary.add(
+                "posts", "skipped", "no WordPress id, guid or link to know it by", label=label
+            )
             self._skip_comments(item, "its post was skipped")
             return
         if item.wp_id in self.seen_posts:
@@ -645,6 +731,7 @@ class WordPressImporter:
             self._skip_comments(item, "its post was skipped")
             return
         self.seen_posts.add(item.wp_id)
+        dropped_terms = self.index.resolve_terms(item)
         if item.status in SKIPPED_STATUSES:
             self.summary.add("posts", "skipped", SKIPPED_STATUSES[item.status], label=label)
             self._skip_comments(item, "its post was not imported")
@@ -656,10 +743,12 @@ class WordPressImporter:
             self._tally_unchanged_comments(item)
             return
         log = ItemLog()
+        for text in dropped_terms:
+            log.note("posts", text, label=label)
         try:
             with transaction.atomic(), reversion.create_revision(manage_manually=False):
                 reversion.set_comment("Imported from WordPress")
-                self._write_post(item, mapped, checksum, log)
+                self._write_post(item, mapped, checksum, log, identified)
         except Exception as exc:  # noqa: BLE001 - one bad item must not stop the others
             if self.raise_errors:
                 raise
@@ -691,6 +780,8 @@ class WordPressImporter:
                     item.excerpt,
                     item.post_date,
                     item.post_date_gmt,
+                    item.post_modified,
+                    item.post_modified_gmt,
                     item.post_name,
                     item.status,
                     item.password,
@@ -720,7 +811,9 @@ class WordPressImporter:
                 state.append([relative, path.stat().st_size if path else None])
         return state
 
-    def _write_post(self, item: Item, mapped: Mapped | None, checksum: str, log: ItemLog) -> None:
+    def _write_post(
+        self, item: Item, mapped: Mapped | None, checksum: str, log: ItemLog, identified: str = ""
+    ) -> None:
         article = None
         if mapped is not None:
             article = Article.objects.filter(pk=mapped.object_id).first()
@@ -737,7 +830,7 @@ class WordPressImporter:
                 return
         created = article is None
         article = article or Article()
-        reasons: list[str] = []
+        reasons: list[str] = [identified] if identified else []
         note = lambda text: log.note("posts", text)  # noqa: E731
 
         title = content.plain_text(item.title)
@@ -798,21 +891,40 @@ class WordPressImporter:
             for domain, slug, _ in item.terms
             if domain == "post_tag" and slug
         ]
-        tags += [self._category_tag(name[:100]) for name in category_names]
+        for slug, name in category_names:
+            tag = self._category_tag(name[:100])
+            tags.append(tag)
+            if not self.index.becomes_section(slug):
+                # No post's first category: its archive shows what became this tag.
+                self._redirect_category(slug, tag.get_absolute_url())
         if category_names:
             note("its other categories were kept as tags")
         wanted = {tag.pk: tag for tag in tags if tag is not None}
         if set(article.tags.values_list("pk", flat=True)) != set(wanted):
             article.tags.set(list(wanted.values()))
 
+        self._keep_modified_date(item, article)
         self._redirects(self._legacy_paths(item), article, log)
         self._remember(Kind.POST, item.wp_id, article, checksum=checksum, log=log, created=True)
         outcome = "created" if created else "updated"
-        if not reasons:
-            log.add("posts", outcome)
-        for reason in reasons:
-            log.add("posts", outcome, reason, label=_label(item))
+        log.add("posts", outcome, *reasons[:1], label=_label(item))
+        for reason in reasons[1:]:
+            log.explain("posts", outcome, reason, label=_label(item))
         self._comments(item, article, log)
+
+    def _keep_modified_date(self, item: Item, article: Article) -> None:
+        """The article was last changed when WordPress says, not at the import: it shows
+        "updated" only if WordPress's modified date is later than its publication."""
+        modified = parse_wp_date(item.post_modified_gmt, utc=True) or parse_wp_date(
+            item.post_modified, utc=False
+        )
+        published = article.published_at
+        when = modified if modified and (published is None or modified > published) else published
+        if when is None:
+            return
+        when = min(when, timezone.now())
+        Article.objects.filter(pk=article.pk).update(updated_at=when)
+        article.updated_at = when
 
     def _status(self, item: Item) -> tuple[str, datetime | None, str]:
         when = item_date(item)
@@ -831,6 +943,9 @@ class WordPressImporter:
             return S.REVIEW, None, ""
         if item.status == "draft":
             return S.DRAFT, None, ""
+        if not item.status and when is not None:
+            # RSS-style exports carry no status: what a feed lists was published.
+            return S.PUBLISHED, when, "no WordPress status: published, as its feed listed it"
         return S.DRAFT, None, f"unknown status {item.status!r}: imported as a draft"
 
     def _free_slug(self, base: str, pk: int | None) -> str:
@@ -987,7 +1102,8 @@ class WordPressImporter:
                 if old and last and unquote(last) == unquote(item.post_name) and old != last:
                     head = link.path.rstrip("/")[: -len(last)]
                     paths.append(head + old + ("/" if link.path.endswith("/") else ""))
-        paths.append(f"{self.index.base_path}/?p={item.wp_id}")
+        if item.wp_id.isdigit():
+            paths.append(f"{self.index.base_path}/?p={item.wp_id}")
         normalized = []
         for path in paths:
             base, _, query_string = path.partition("?")
@@ -1009,11 +1125,19 @@ class WordPressImporter:
             elif known[path] != article.pk:
                 log.note("posts", "old address already leads elsewhere: left as it was")
 
-    def _redirect_archive(self, path: str, target: str, log: ItemLog) -> None:
+    def _redirect_archive(self, path: str, target: str, log: ItemLog | None = None) -> None:
         """Category, tag and author archives of WordPress's default address scheme."""
         old_path = escape_uri_path(unquote(f"{self.index.base_path}/{path}/"))
-        if len(old_path) <= 500 and old_path != target:
+        if len(old_path) <= 500 and old_path != target and old_path not in self.archives:
             LegacyAddress.objects.get_or_create(path=old_path, defaults={"target": target})
+            self.archives.add(old_path)
+
+    def _redirect_category(self, slug: str, target: str) -> None:
+        """A category's archive, at its full address and (nested) at its own slug's, which
+        WordPress answers too."""
+        self._redirect_archive(f"category/{self.index.category_path(slug)}", target)
+        if self.index.category_path(slug) != slug:
+            self._redirect_archive(f"category/{slug}", target)
 
     # -- comments --------------------------------------------------------------------------
 
@@ -1175,11 +1299,12 @@ class WordPressImporter:
         index = self.index
         for slug in index.categories:
             if (Kind.CATEGORY, slug) not in self.touched:
-                reason = (
-                    "not any imported post's first category: kept as a tag on its posts"
-                    if slug in index.category_tags
-                    else "no imported post is filed in it"
-                )
+                if slug in index.category_tags:
+                    reason = "not any imported post's first category: kept as a tag on its posts"
+                elif self._redirect_to_ancestor(slug):
+                    reason = "no imported post is filed in it: its archive leads to its parent's"
+                else:
+                    reason = "no imported post is filed in it or above it: its archive is gone"
                 self.summary.add("categories", "skipped", reason)
         for slug in index.tags:
             if (Kind.TAG, slug) not in self.touched:
@@ -1203,6 +1328,25 @@ class WordPressImporter:
         )
         for relative in sorted(extra - counted):
             self.summary.add("pictures", *self._media_outcome(relative), label=relative)
+
+    def _redirect_to_ancestor(self, slug: str) -> bool:
+        """An empty category's archive leads to its nearest ancestor's page, if one has one."""
+        chain = self.index.category_path(slug).split("/")[:-1]
+        for ancestor in reversed(chain):
+            target = None
+            if mapped := self.mapped.get((Kind.CATEGORY, ancestor)):
+                section = Section.objects.filter(pk=mapped.object_id).first()
+                target = section.get_absolute_url() if section else None
+            elif ancestor in self.index.category_tags:
+                term = self.index.categories[ancestor]
+                name = content.plain_text(term.name) or ancestor
+                tag = Tag.objects.filter(name__iexact=name[:100]).first()
+                target = tag.get_absolute_url() if tag else None
+            if target:
+                with transaction.atomic():
+                    self._redirect_category(slug, target)
+                return True
+        return False
 
     def _media_outcome(self, relative: str) -> tuple[str, str]:
         if relative in self.media_results:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.utils import translation
 from django.utils.encoding import escape_uri_path
 
@@ -46,8 +46,9 @@ class LegacyRedirectMiddleware:
     """301 from an imported site's old addresses; drafts and scheduled articles stay 404.
 
     `/?p=123` is looked up before the view, since the homepage answers 200 whatever its
-    query string; any other old address only once the site has answered 404, so a
-    request for a current page costs nothing.
+    query string, and answers 404 when it leads to no visible article (Newsroom's pages
+    use no `p` or `page_id` parameter); any other old address only once the site has
+    answered 404, so a request for a current page costs nothing.
     """
 
     def __init__(self, get_response):
@@ -58,8 +59,13 @@ class LegacyRedirectMiddleware:
             return self.get_response(request)
         path = escape_uri_path(request.path)
         old = legacy_query_path(path, request.GET) if request.GET else None
-        if old and (target := find_target(old)):
-            return HttpResponsePermanentRedirect(target)
+        if old:
+            if target := find_target(old):
+                return HttpResponsePermanentRedirect(target)
+            # WordPress answered 404 for a post it did not show (deleted, draft, private):
+            # so does Newsroom, rather than its homepage, which search engines would take
+            # for the post's new address.
+            raise Http404("No published article has this old WordPress address.")
         response = self.get_response(request)
         if response.status_code == 404:
             # With or without the trailing slash, whichever the old site used.

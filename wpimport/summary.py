@@ -16,6 +16,7 @@ KINDS = {
     "pictures": "other in-body pictures",
     "other": "other items",
 }
+NAMED_POSTS = 20
 OUTCOMES = ("created", "linked", "updated", "unchanged", "skipped")
 EXPLAINED = {
     "created": "new in Newsroom",
@@ -32,6 +33,8 @@ class Summary:
         self.reasons: Counter = Counter()
         self.notes: Counter = Counter()
         self.examples: dict[tuple, list[str]] = defaultdict(list)
+        # The posts a note is about, when it reports content that could not be kept.
+        self.note_posts: dict[tuple, list[str]] = defaultdict(list)
 
     def add(self, kind: str, outcome: str, reason: str = "", *, label: str = "") -> None:
         assert kind in KINDS and outcome in OUTCOMES, (kind, outcome)
@@ -41,9 +44,18 @@ class Summary:
             if label and len(self.examples[(kind, outcome, reason)]) < 5:
                 self.examples[(kind, outcome, reason)].append(label)
 
-    def note(self, kind: str, text: str) -> None:
-        """Something worth telling about an imported object that is not its outcome."""
+    def explain(self, kind: str, outcome: str, reason: str, *, label: str = "") -> None:
+        """One more reason for an outcome already counted with `add`."""
+        self.reasons[(kind, outcome, reason)] += 1
+        if label and len(self.examples[(kind, outcome, reason)]) < 5:
+            self.examples[(kind, outcome, reason)].append(label)
+
+    def note(self, kind: str, text: str, *, label: str = "") -> None:
+        """Something worth telling about an imported object that is not its outcome; with a
+        label (the post's title), the summary names the posts it is about."""
         self.notes[(kind, text)] += 1
+        if label and len(self.note_posts[(kind, text)]) < NAMED_POSTS:
+            self.note_posts[(kind, text)].append(label)
 
     def merge(self, other: Summary) -> None:
         for kind, counter in other.counts.items():
@@ -53,6 +65,9 @@ class Summary:
         for key, labels in other.examples.items():
             room = 5 - len(self.examples[key])
             self.examples[key].extend(labels[: max(room, 0)])
+        for key, labels in other.note_posts.items():
+            room = NAMED_POSTS - len(self.note_posts[key])
+            self.note_posts[key].extend(labels[: max(room, 0)])
 
     def count(self, kind: str, outcome: str | None = None) -> int:
         if outcome is None:
@@ -103,6 +118,11 @@ class Summary:
                     details.append(f"      e.g. {'; '.join(examples)}")
             for text, n in notes:
                 details.append(f"  note ({n}): {text}")
+                if named := self.note_posts.get((kind, text)):
+                    more = n - len(named)
+                    details.append(
+                        f"      in {'; '.join(named)}" + (f"; and {more} more" if more > 0 else "")
+                    )
         if details:
             out += ["", "Reasons and notes:", *details]
         return out

@@ -96,6 +96,8 @@ class Item:
     excerpt: str = ""
     post_date: str = ""
     post_date_gmt: str = ""
+    post_modified: str = ""
+    post_modified_gmt: str = ""
     post_name: str = ""
     status: str = ""
     parent: str = ""
@@ -195,6 +197,8 @@ _ITEM_FIELDS = {
     "excerpt:encoded": "excerpt",
     "wp:post_date": "post_date",
     "wp:post_date_gmt": "post_date_gmt",
+    "wp:post_modified": "post_modified",
+    "wp:post_modified_gmt": "post_modified_gmt",
     "wp:post_name": "post_name",
     "wp:status": "status",
     "wp:post_parent": "parent",
@@ -212,6 +216,8 @@ _STRIPPED = {
     "creator",
     "post_date",
     "post_date_gmt",
+    "post_modified",
+    "post_modified_gmt",
     "post_name",
     "status",
     "parent",

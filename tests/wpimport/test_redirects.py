@@ -54,9 +54,44 @@ def test_archives_lead_to_sections_tags_and_authors(client, imported):
 
 
 def test_articles_readers_cannot_see_are_not_given_away(client, imported):
-    assert client.get("/?p=2").status_code == 200  # the homepage, not the draft
-    assert client.get("/?p=5").status_code == 200
+    # WordPress answered 404 for these, not the homepage a search engine would index.
+    assert client.get("/?p=2").status_code == 404  # a draft
+    assert client.get("/?p=5").status_code == 404  # password-protected
     assert client.get("/2024/05/14/reserve/").status_code == 404
+    imported["Le tramway arrive"].delete()
+    assert client.get("/?p=1").status_code == 404  # deleted in Newsroom
+    assert client.get("/?p=999").status_code == 404  # never existed
+    assert client.get("/").status_code == 200
+
+
+def test_every_category_archive_leads_somewhere(client, run_import):
+    categories = [
+        ("monde", "Monde", ""),
+        ("europe", "Europe", "monde"),
+        ("france", "France", "europe"),
+        ("sport", "Sport", ""),
+        ("vide", "Vide", "sport"),
+        ("orphelin", "Orphelin", ""),
+    ]
+    run_import(
+        export(
+            WPPost(1, "Sommet", categories=[("europe", "Europe"), ("sport", "Sport")]),
+            categories=categories,
+        )
+    )
+    monde = Section.objects.get().get_absolute_url()
+    sport = Tag.objects.get(name="Sport").get_absolute_url()
+    # The first category is nested: its section is its top-level ancestor's.
+    assert client.get("/category/monde/")["Location"] == monde
+    assert client.get("/category/monde/europe/")["Location"] == monde
+    assert client.get("/category/europe/")["Location"] == monde  # WordPress answers it too
+    # No post is filed in France, nested under a section: its parent's page.
+    assert client.get("/category/monde/europe/france/")["Location"] == monde
+    # A post's other category became a tag, and so did its archive.
+    assert client.get("/category/sport/")["Location"] == sport
+    assert client.get("/category/sport/vide/")["Location"] == sport
+    # Nothing was ever filed in or above it: gone.
+    assert client.get("/category/orphelin/").status_code == 404
 
 
 def test_redirect_follows_the_article_once_an_editor_publishes_it(client, imported):
@@ -68,5 +103,6 @@ def test_redirect_follows_the_article_once_an_editor_publishes_it(client, import
 
 def test_unknown_addresses_still_answer_404(client, imported):
     assert client.get("/2024/05/14/inconnu/").status_code == 404
-    assert client.get("/?p=999").status_code == 200
+    assert client.get("/?p=999").status_code == 404
+    assert client.get("/", {"page_id": "2"}).status_code == 404  # pages are not imported
     assert LegacyAddress.objects.filter(article__isnull=False).count() >= 5

@@ -191,3 +191,30 @@ def export(
 </channel>
 </rss>
 """
+
+
+@dataclass
+class RSSItem:
+    """An item as RSS-style exports write it: no wp:post_id, wp:post_type or wp:status,
+    plain `<category>` elements, the post's number only in its guid or link."""
+
+    title: str
+    guid: str
+    link: str = ""
+    categories: list[str] = field(default_factory=list)
+    content: str = "<p>Un paragraphe du fil.</p>"
+    pub_date: str = "Tue, 14 May 2024 08:00:00 +0000"
+
+    def xml(self) -> str:
+        categories = "".join(
+            f"\n    <category>{cdata(name)}</category>" for name in self.categories
+        )
+        return f"""
+  <item>
+    <title>{escape(self.title)}</title>
+    <link>{escape(self.link)}</link>
+    <guid>{escape(self.guid)}</guid>
+    <pubDate>{self.pub_date}</pubDate>
+    <dc:creator>{cdata("marie")}</dc:creator>
+    <content:encoded>{cdata(self.content)}</content:encoded>{categories}
+  </item>"""
