@@ -46,10 +46,15 @@ ALLOWED_TAGS = frozenset(
         "tr",
         "th",
         "td",
+        # Code and preformatted text, line breaks kept (the editor's code block).
+        "pre",
+        "code",
     }
 )
 ALLOWED_ATTRIBUTES = {
-    "a": ["href", "title", "rel"],
+    # id only as the anchors of footnotes (see _NoteAnchors).
+    "a": ["href", "title", "rel", "id"],
+    "li": ["id"],
     # srcset, sizes and loading are only ever written by _LibraryPictures, from the
     # library's own renditions; data-file is the library picture's id.
     "img": ["src", "alt", "width", "height", "data-file", "srcset", "sizes", "loading", "decoding"],
@@ -86,6 +91,9 @@ EDITOR_EXTENSIONS = {
     "Figure": True,
     "Caption": True,
     "Image": True,
+    # Code and preformatted text (a recipe's quantities, a council vote's tally, code in a
+    # tech column): <pre><code>, every line break kept.
+    "CodeBlock": True,
 }
 
 
@@ -138,6 +146,22 @@ class _LibraryPictures(Filter):
         yield from tokens
 
 
+_NOTE_ID = re.compile(r"note-\d{1,4}(?:-ref)?")
+
+
+class _NoteAnchors(Filter):
+    """Ids are kept only as footnote anchors (`note-3` on the note, `note-3-ref` on its call),
+    so a body cannot take the id of anything else on the page."""
+
+    def __iter__(self):
+        for token in super().__iter__():
+            if token["type"] in {"StartTag", "EmptyTag"}:
+                value = token["data"].get((None, "id"))
+                if value is not None and not _NOTE_ID.fullmatch(value):
+                    del token["data"][(None, "id")]
+            yield token
+
+
 def clean_html(html: str, *, pictures: PictureLookup | None = None) -> str:
     """Keep only the allow-listed tags, attributes and URL schemes; drop the rest. Library
     pictures take their renditions from `pictures` (see _LibraryPictures); without it,
@@ -148,7 +172,8 @@ def clean_html(html: str, *, pictures: PictureLookup | None = None) -> str:
         protocols=ALLOWED_PROTOCOLS,
         strip=True,
         strip_comments=True,
-        filters=[] if pictures is None else [partial(_LibraryPictures, pictures=pictures)],
+        filters=[_NoteAnchors]
+        + ([] if pictures is None else [partial(_LibraryPictures, pictures=pictures)]),
     )
     cleaned = cleaner.clean(_UNREADABLE.sub("", _CONTROLS.sub("", html or "")))
     return _linker.linkify(cleaned)

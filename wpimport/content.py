@@ -9,14 +9,20 @@ line breaks made into paragraphs (WordPress's wpautop), headings fitted to h2/h3
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from html import escape, unescape
+from urllib.parse import unquote, urlsplit
 
 from articles.sanitize import strip_tags
 
 Note = Callable[[str], None]
-ImageResolver = Callable[[str], str | None]
+# A picture's address and alt text -> (its new address, its library picture's id or None),
+# or None when the file is not imported.
+ImageResolver = Callable[[str, str], tuple[str, int | None] | None]
+# An attachment's id (a [gallery ids=…] entry) -> its file's address.
+AttachmentLookup = Callable[[str], str | None]
 
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _URL = r"https?://[^\s<>\"'\[\]]+"
@@ -51,26 +57,211 @@ _TAG_SRC = re.compile(r"<(img|a)\b[^>]*>", re.I)
 _SRC_ATTR = re.compile(r"""(\s(?:src|href)\s*=\s*)(["'])(.*?)\2""", re.I | re.S)
 _IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp")
 # Content the sanitizer drops with nothing in its place: worth telling the editor about.
-_LOST = re.compile(r"<(table|pre|code|script|style|form|object|embed|svg|math)\b", re.I)
+_LOST = re.compile(r"<(script|style|form|object|embed|svg|math|canvas|select)\b", re.I)
+_PRE = re.compile(r"<pre\b[^>]*>.*?</pre\s*>", re.I | re.S)
+_KEPT_PRE = re.compile(r"<pre wp-kept=(\d+)></pre>")
 
 
-def convert_body(html: str, *, note: Note, image: ImageResolver | None = None) -> str:
-    """A WordPress body as HTML for `clean_html`; `note` receives each thing worth reporting."""
+def convert_body(
+    html: str,
+    *,
+    note: Note,
+    image: ImageResolver | None = None,
+    footnotes: str = "",
+    attachment: AttachmentLookup | None = None,
+) -> str:
+    """A WordPress body as HTML for `clean_html`; `note` receives each thing worth reporting.
+
+    `image` imports a picture of the site's uploads (None: every picture becomes a link,
+    since the site loads nothing from elsewhere); `footnotes` is the post's `footnotes`
+    meta (the block editor's notes); `attachment` finds a classic gallery's pictures.
+    """
     html = html or ""
     is_block_editor = "<!-- wp:" in html
+    if is_block_editor:
+        html = _blocks(html, note)
+    # Preformatted text is left exactly as written by everything below.
+    kept: list[str] = []
+
+    def keep(match: re.Match) -> str:
+        kept.append(match.group(0))
+        return f"<pre wp-kept={len(kept) - 1}></pre>"
+
+    html = _PRE.sub(keep, html)
     html = _COMMENT.sub("\n" if is_block_editor else "", html)
-    html = _shortcodes(html, note)
+    html = _shortcodes(html, note, attachment)
     html = _embeds(html, note)
     if not is_block_editor:
         html = wpautop(html)
     html = _HEADING.sub(lambda m: f"<{m.group(1)}h{_fit_heading(int(m.group(2)))}", html)
-    if image is not None:
-        html = _images(html, image)
+    html = _pictures(html, image, note)
+    html = _footnotes(html, footnotes, note)
     lost = sorted({m.group(1).lower() for m in _LOST.finditer(html)})
     if lost:
         note("HTML the site does not keep was removed: " + ", ".join(lost))
     html = re.sub(r"<p>(?:\s|&nbsp;)*</p>", "", html)
-    return re.sub(r"\n[ \t]*(?:\n[ \t]*)+", "\n", html).strip()
+    html = re.sub(r"\n[ \t]*(?:\n[ \t]*)+", "\n", html).strip()
+    return _KEPT_PRE.sub(lambda m: kept[int(m.group(1))], html)
+
+
+# -- block-editor blocks -------------------------------------------------------------------
+
+_BLOCK = re.compile(
+    r"<!-- wp:(?P<name>[a-z][\w/-]*)(?P<attrs>\s[^>]*?)?\s*(?P<self>/)?-->"
+    r"(?(self)|(?P<inner>.*?)<!-- /wp:(?P=name) -->)",
+    re.S,
+)
+_IMG = re.compile(r"<img\b[^>]*>", re.I)
+_FIGCAPTION = re.compile(r"<figcaption\b[^>]*>(.*?)</figcaption\s*>", re.I | re.S)
+_HREF = re.compile(r"""<a\b[^>]*?\bhref=(["'])(.*?)\1[^>]*>(.*?)</a\s*>""", re.I | re.S)
+_BACKGROUND = re.compile(r"""background-image:\s*url\((["']?)(.*?)\1\)""", re.I)
+
+
+def _blocks(html: str, note: Note) -> str:
+    """The blocks whose markup means more than the sanitizer's allow-list would keep."""
+
+    def block(match: re.Match) -> str:
+        name, inner = match.group("name"), match.group("inner") or ""
+        if name == "table":
+            return _table_block(inner)
+        if name == "verse":
+            return _verse(inner)
+        if name == "file":
+            return _file_block(inner, note)
+        if name == "gallery":
+            return _gallery(inner)
+        if name == "cover":
+            return _cover(inner)
+        if name in {"columns", "column", "group", "media-text"}:
+            # Containers: what they hold is read for its own blocks.
+            return _BLOCK.sub(block, inner)
+        return match.group(0)
+
+    return _BLOCK.sub(block, html)
+
+
+def _table_block(inner: str) -> str:
+    """`<figure class="wp-block-table"><table>…</table><figcaption>` -> a captioned table."""
+    table = re.search(r"<table\b[^>]*>.*</table\s*>", inner, re.I | re.S)
+    if table is None:
+        return inner
+    caption = _FIGCAPTION.search(inner[table.end() :])
+    html = table.group(0)
+    if caption and caption.group(1).strip() and "<caption" not in html.lower():
+        html = re.sub(
+            r"^<table\b[^>]*>",
+            lambda m: f"{m.group(0)}<caption>{caption.group(1).strip()}</caption>",
+            html,
+        )
+    return f"\n\n{html}\n\n"
+
+
+def _verse(inner: str) -> str:
+    """A poem or a song: each line its own, stanzas as paragraphs."""
+    body = re.sub(r"^\s*<pre\b[^>]*>|</pre\s*>\s*$", "", inner.strip(), flags=re.I)
+    body = re.sub(r"<br\s*/?>", "\n", body, flags=re.I).replace("\r\n", "\n")
+    stanzas = [part.strip("\n") for part in re.split(r"\n\s*\n", body) if part.strip()]
+    return "".join(
+        "<p>" + "<br>".join(line.rstrip() for line in stanza.split("\n")) + "</p>"
+        for stanza in stanzas
+    )
+
+
+def _file_block(inner: str, note: Note) -> str:
+    """A file to download: one link, named by its label and its file name."""
+    links = [
+        (unescape(m.group(2)).strip(), m.group(3))
+        for m in _HREF.finditer(inner)
+        if "wp-block-file__button" not in m.group(0)
+    ] or [(unescape(m.group(2)).strip(), "") for m in _HREF.finditer(inner)]
+    if not links:
+        note("file block without a link: removed")
+        return ""
+    url, label = links[0]
+    file_name = unquote(urlsplit(url).path.rsplit("/", 1)[-1])
+    text = plain_text(label) or file_name or url
+    shown = escape(text) + (f" ({escape(file_name)})" if file_name and file_name != text else "")
+    note("file block kept as a download link")
+    return f'\n\n<p><a href="{escape(url)}">{shown}</a></p>\n\n'
+
+
+def _gallery(inner: str) -> str:
+    """A grid of pictures: a figure of figures, each with its caption, then the gallery's."""
+    found = []
+    for match in _IMG.finditer(inner):
+        rest = inner[match.end() :]
+        following = _IMG.search(rest)
+        window = rest[: following.start()] if following else rest
+        caption = _FIGCAPTION.search(window)
+        own = caption and "blocks-gallery-caption" not in caption.group(0)
+        text = caption.group(1).strip() if own and caption else ""
+        found.append(
+            f"<figure>{match.group(0)}"
+            + (f"<figcaption>{text}</figcaption>" if text else "")
+            + "</figure>"
+        )
+    if not found:
+        return ""
+    general = re.search(
+        r"<figcaption\b[^>]*blocks-gallery-caption[^>]*>(.*?)</figcaption\s*>", inner, re.I | re.S
+    )
+    caption = f"<figcaption>{general.group(1).strip()}</figcaption>" if general else ""
+    return f"\n\n<figure>{''.join(found)}{caption}</figure>\n\n"
+
+
+def _cover(inner: str) -> str:
+    """A cover: its picture (an <img>, or the older background image), then its text."""
+    picture = ""
+    if match := _IMG.search(inner):
+        picture = match.group(0)
+        inner = inner[: match.start()] + inner[match.end() :]
+    elif background := _BACKGROUND.search(inner):
+        picture = f'<img src="{escape(unescape(background.group(2)))}" alt="">'
+    text = _BLOCK.sub(lambda m: m.group("inner") or "", inner)
+    return f"\n\n{f'<figure>{picture}</figure>' if picture else ''}{text}\n\n"
+
+
+# -- footnotes -----------------------------------------------------------------------------
+
+_FOOTNOTE_CALL = re.compile(
+    r"<sup\b[^>]*\bdata-fn=([\"'])(?P<id>[^\"']+)\1[^>]*>.*?</sup\s*>", re.I | re.S
+)
+
+
+def _footnotes(html: str, meta: str, note: Note) -> str:
+    """The block editor's footnotes: numbered calls and a notes list, linked both ways."""
+    if "data-fn=" not in html:
+        return html
+    try:
+        entries = json.loads(meta) if meta.strip() else []
+    except ValueError:
+        entries = []
+    texts = {
+        str(entry.get("id")): str(entry.get("content") or "")
+        for entry in entries
+        if isinstance(entry, dict)
+    }
+    order: list[str] = []
+
+    def call(match: re.Match) -> str:
+        fn = match.group("id")
+        if fn not in texts:
+            note("footnote call without its note: removed")
+            return ""
+        if fn not in order:
+            order.append(fn)
+        n = order.index(fn) + 1
+        return f'<sup><a href="#note-{n}" id="note-{n}-ref">{n}</a></sup>'
+
+    html = _FOOTNOTE_CALL.sub(call, html)
+    if not order:
+        return html
+    items = "".join(
+        f'<li id="note-{n}">{texts[fn]} <a href="#note-{n}-ref" title="↩">↩︎</a></li>'
+        for n, fn in enumerate(order, start=1)
+    )
+    note("footnotes kept as a notes list")
+    return f"{html}\n<ol>{items}</ol>"
 
 
 def _fit_heading(level: int) -> int:
@@ -96,7 +287,7 @@ def _link(url: str) -> str:
     return f'<p><a href="{escape(url)}">{escape(url)}</a></p>'
 
 
-def _shortcodes(html: str, note: Note) -> str:
+def _shortcodes(html: str, note: Note, attachment: AttachmentLookup | None = None) -> str:
     def replace(match: re.Match) -> str:
         if match.group("esc") and match.group("esc2"):
             # [[gallery]] is WordPress's way to write the shortcode itself as text.
@@ -105,7 +296,20 @@ def _shortcodes(html: str, note: Note) -> str:
         attrs, positional = parse_attrs(match.group("attrs"))
         inner = match.group("inner") or ""
         if name in {"caption", "wp_caption"}:
-            return _caption(attrs, _shortcodes(inner, note))
+            return _caption(attrs, _shortcodes(inner, note, attachment))
+        if name == "gallery":
+            urls = [
+                url
+                for wp_id in re.split(r"[\s,]+", attrs.get("ids", "") or attrs.get("include", ""))
+                if wp_id and attachment is not None and (url := attachment(wp_id))
+            ]
+            if urls:
+                figures = "".join(
+                    f'<figure><img src="{escape(url)}" alt=""></figure>' for url in urls
+                )
+                return f"\n\n<figure>{figures}</figure>\n\n"
+            note("[gallery] without the ids of its pictures: removed")
+            return ""
         if name == "embed" or (
             name
             in {
@@ -197,22 +401,51 @@ def _embeds(html: str, note: Note) -> str:
     return _URL_LINE.sub(bare, html)
 
 
-def _images(html: str, resolve: ImageResolver) -> str:
+_PICTURE_TAGS = re.compile(r"<(img|a)\b[^>]*>|</a\s*>", re.I)
+_ALT = re.compile(r"""\salt=(["'])(.*?)\1""", re.I | re.S)
+
+
+def _pictures(html: str, resolve: ImageResolver | None, note: Note) -> str:
+    """Pictures of the site's uploads into the library (`data-file`); any other picture
+    becomes a link to it, named by its alt text: the site loads nothing from elsewhere."""
+    in_link = False
+
+    def swap(element: str, url: str) -> str:
+        return _SRC_ATTR.sub(
+            lambda m: f"{m.group(1)}{m.group(2)}{escape(url)}{m.group(2)}", element, count=1
+        )
+
     def tag(match: re.Match) -> str:
-        is_link = match.group(1).lower() == "a"
+        nonlocal in_link
+        element = match.group(0)
+        if match.group(1) is None:  # </a>
+            in_link = False
+            return element
+        source = _SRC_ATTR.search(element)
+        url = unescape(source.group(3).strip()) if source else ""
+        if match.group(1).lower() == "a":
+            in_link = True
+            is_picture = url.lower().split("?")[0].endswith(_IMAGE_EXTENSIONS)
+            found = resolve(url, "") if resolve is not None and is_picture else None
+            return swap(element, found[0]) if found else element
+        alt = _ALT.search(element)
+        alt_text = plain_text(alt.group(2)) if alt else ""
+        found = resolve(url, alt_text) if resolve is not None and url else None
+        if found is not None:
+            element = swap(element, found[0])
+            if found[1] is not None:
+                element = element[:4] + f' data-file="{found[1]}"' + element[4:]
+            return element
+        if not url or url.startswith("data:"):
+            note("picture without an address of its own (data: or none) removed")
+            return ""
+        name = alt_text or unquote(urlsplit(url).path.rsplit("/", 1)[-1]) or url
+        note("picture not imported: a link to it in its place")
+        if in_link:  # already inside a link: its name only
+            return escape(name)
+        return f'<a href="{escape(url)}">{escape(name)}</a>'
 
-        def attr(m: re.Match) -> str:
-            url = unescape(m.group(3).strip())
-            if is_link and not url.lower().split("?")[0].endswith(_IMAGE_EXTENSIONS):
-                return m.group(0)
-            new = resolve(url)
-            if new is None:
-                return m.group(0)
-            return f"{m.group(1)}{m.group(2)}{escape(new)}{m.group(2)}"
-
-        return _SRC_ATTR.sub(attr, match.group(0))
-
-    return _TAG_SRC.sub(tag, html)
+    return _PICTURE_TAGS.sub(tag, html)
 
 
 def image_sources(html: str) -> list[str]:

@@ -101,6 +101,27 @@ class Mapped:
     updated_at: datetime
 
 
+@dataclass(slots=True, frozen=True)
+class Attachment:
+    """What posts need of an attachment item: kept small, an export can hold 100,000."""
+
+    url: str
+    attached_file: str
+    alt: str
+    title: str
+    caption: str
+
+    @classmethod
+    def of(cls, item: Item) -> Attachment:
+        return cls(
+            url=item.attachment_url,
+            attached_file=(item.first_meta("_wp_attached_file") or "").strip().lstrip("/"),
+            alt=content.plain_text(item.first_meta("_wp_attachment_image_alt"))[:300],
+            title=content.plain_text(item.title)[:300],
+            caption=content.plain_text(item.excerpt)[:300],
+        )
+
+
 @dataclass
 class Index:
     """What the first pass over the file learns: everything items refer to."""
@@ -112,7 +133,7 @@ class Index:
     categories: dict[str, Term] = field(default_factory=dict)
     tags: dict[str, Term] = field(default_factory=dict)
     other_terms: list[Term] = field(default_factory=list)
-    attachments: dict[str, Item] = field(default_factory=dict)
+    attachments: dict[str, Attachment] = field(default_factory=dict)
     upload_bases: set[str] = field(default_factory=set)
     items: int = 0
     # Usage by the posts that will be imported, so unused objects get a stable reason.
@@ -381,8 +402,8 @@ class WordPressImporter:
         index.base_path = urlsplit(channel.base_blog_url or channel.link).path.rstrip("/")
         index.language = (channel.language or "").split("-")[0].lower()
         for attachment in index.attachments.values():
-            relative = (attachment.first_meta("_wp_attached_file") or "").strip().lstrip("/")
-            url = unquote(attachment.attachment_url)
+            relative = attachment.attached_file
+            url = unquote(attachment.url)
             if relative and url.endswith("/" + relative):
                 parts = urlsplit(url[: -len(relative)])
                 index.upload_bases.add(f"{parts.netloc.lower()}{parts.path}")
@@ -391,8 +412,8 @@ class WordPressImporter:
     def _scan_item(self, index: Index, item: Item) -> None:
         identify(item)
         if item.post_type == "attachment":
-            if item.wp_id:
-                index.attachments.setdefault(item.wp_id, item)
+            if item.wp_id and item.wp_id not in index.attachments:
+                index.attachments[item.wp_id] = Attachment.of(item)
             return
         if item.post_type != "post" or item.status in SKIPPED_STATUSES:
             return
@@ -802,7 +823,7 @@ class WordPressImporter:
             return []
         urls = content.image_sources(item.content)
         if attachment := self.index.attachments.get(item.first_meta("_thumbnail_id").strip()):
-            urls.append(attachment.attachment_url)
+            urls.append(attachment.url)
         state = []
         for url in urls:
             relative = self.index.upload_path(url)
@@ -870,7 +891,11 @@ class WordPressImporter:
             note("excerpt longer than 600 characters: shortened for the standfirst")
         article.standfirst = standfirst
         article.body = content.convert_body(
-            item.content, note=note, image=lambda url: self._body_picture(url, log)
+            item.content,
+            note=lambda text: log.note("posts", text, label=_label(item)),
+            image=lambda url, alt: self._body_picture(url, alt, log),
+            footnotes=item.first_meta("footnotes"),
+            attachment=self._attachment_url,
         )
         article.comments_open = item.comment_status != "closed"
         article.is_featured = item.is_sticky == "1"
@@ -1048,43 +1073,52 @@ class WordPressImporter:
         )
         return done("updated" if stored else "created", "", name)
 
-    def _body_picture(self, url: str, log: ItemLog) -> str | None:
+    def _body_picture(self, url: str, alt: str, log: ItemLog) -> tuple[str, int | None] | None:
+        """A picture in the body: its library copy (address, id), or None to link to it."""
         relative = self.index.upload_path(url)
         if relative is None:
-            if url.startswith(("http://", "https://")):
-                log.note("posts", "picture from another site kept as a link")
             return None
         name, _ = self._picture(relative, log)
-        return default_storage.url(name) if name else None
+        if name is None:
+            return None
+        if self.dry_run:
+            return default_storage.url(name), None
+        picture = self._library_picture(name, {})
+        if alt and not picture.alt:
+            picture.alt = alt[:300]
+            picture.save()
+        return default_storage.url(name), picture.pk
+
+    def _attachment_url(self, wp_id: str) -> str | None:
+        attachment = self.index.attachments.get(wp_id)
+        return attachment.url if attachment else None
+
+    def _library_picture(self, name: str, words: dict[str, str]) -> Picture:
+        """One library picture per imported file: a re-run, or another post showing the
+        same file, finds it again. `words` (alt, caption) replace what it says, if given."""
+        picture = Picture.objects.filter(file=name).first() or Picture(file=name)
+        if picture.pk is None or any(getattr(picture, f) != v for f, v in words.items()):
+            for field, value in words.items():
+                setattr(picture, field, value)
+            picture.save()
+        return picture
 
     def _lead_image(self, item: Item, article: Article, log: ItemLog) -> None:
         thumbnail = item.first_meta("_thumbnail_id").strip()
         if not thumbnail:
             return
         attachment = self.index.attachments.get(thumbnail)
-        relative = self.index.upload_path(attachment.attachment_url) if attachment else None
-        if relative is None:
+        relative = self.index.upload_path(attachment.url) if attachment else None
+        if attachment is None or relative is None:
             log.note("posts", "featured image: its attachment is not in the export")
             return
         name, why = self._picture(relative, log)
         if name is None:
             log.note("posts", f"featured image not imported ({why.removesuffix(': link kept')})")
             return
-        # One library picture per imported file: a re-run, or another post with the same
-        # featured image, finds it again.
-        picture = Picture.objects.filter(file=name).first() or Picture(file=name)
-        words = {
-            "alt": (
-                content.plain_text(attachment.first_meta("_wp_attachment_image_alt"))
-                or content.plain_text(attachment.title)
-            )[:300],
-            "caption": content.plain_text(attachment.excerpt)[:300],
-        }
-        if picture.pk is None or any(getattr(picture, f) != v for f, v in words.items()):
-            for field, value in words.items():
-                setattr(picture, field, value)
-            picture.save()
-        article.lead_picture = picture
+        article.lead_picture = self._library_picture(
+            name, {"alt": attachment.alt or attachment.title, "caption": attachment.caption}
+        )
 
     # -- old addresses ---------------------------------------------------------------------
 
@@ -1317,7 +1351,7 @@ class WordPressImporter:
 
         counted: set[str] = set()
         for attachment in index.attachments.values():
-            relative = index.upload_path(attachment.attachment_url)
+            relative = index.upload_path(attachment.url)
             if relative is None:
                 self.summary.add("attachments", "skipped", "no file address in the export")
                 continue

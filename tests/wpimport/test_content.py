@@ -3,9 +3,10 @@ import pytest
 from wpimport.content import comment_text, convert_body, parse_attrs, plain_text, wpautop
 
 
-def convert(html: str) -> tuple[str, list[str]]:
+def convert(html: str, image=lambda url, alt: (url, None)) -> tuple[str, list[str]]:
+    """Pictures are kept where they are unless `image` says otherwise."""
     notes: list[str] = []
-    return convert_body(html, note=notes.append), notes
+    return convert_body(html, note=notes.append, image=image), notes
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ from django.utils import timezone
 from articles.models import Article, Author, Section, Tag
 from comments.models import Comment
 from comments.threads import load_thread
+from pictures.models import Picture
 from tests.factories import SectionFactory, image_file
 
 from .wxr import WPComment, WPPost, attachment, export
@@ -172,7 +173,10 @@ def test_bodies_are_converted_and_sanitized(run_import):
 
     assert "<p>Un paragraphe<br>\navec un retour.</p>" in html
     assert "<p>Deuxième.</p>" in html
-    assert "<figure><img" in html and "<figcaption>Le pont au matin</figcaption></figure>" in html
+    # A picture from elsewhere is not loaded (the site's CSP would block it): a link to it.
+    assert "<img" not in html
+    assert '<figure><a href="https://ailleurs.example/a.jpg"' in html
+    assert ">Le pont</a><figcaption>Le pont au matin</figcaption></figure>" in html
     assert "gallery" not in html
     assert '<a href="https://www.youtube.com/watch?v=abc"' in html
     assert '<a href="https://vimeo.com/123"' in html
@@ -180,7 +184,9 @@ def test_bodies_are_converted_and_sanitized(run_import):
     assert "<h2>Titre</h2>" in html and "<h3>Petit</h3>" in html
     assert "script" not in html and "alert" not in html and "iframe" not in html
     assert "[sic]" in html and "poll" not in html
-    assert summary.notes[("posts", "[gallery] shortcode removed")] == 1
+    # Its attachments are not in the export.
+    assert summary.notes[("posts", "[gallery] without the ids of its pictures: removed")] == 1
+    assert summary.notes[("posts", "picture not imported: a link to it in its place")] == 1
     assert summary.notes[("posts", "unknown shortcode [poll] removed")] == 1
 
 
@@ -219,8 +225,14 @@ def test_pictures_come_from_the_media_dir_and_missing_ones_keep_their_link(run_i
     assert picture.file.name.endswith("2024/05/pont.jpg")
     assert (picture.width, picture.alt, picture.caption) == (900, "Le pont", "Au matin")
     assert picture.renditions and picture.crops["card"]
-    assert "/media/articles/wordpress/" in article.body_html
-    assert "https://blog.example.org/wp-content/uploads/2024/05/absent.jpg" in article.body_html
+    # The body's picture is in the library, with its renditions; the missing one is a link.
+    quai = Picture.objects.get(file__endswith="2024/05/quai.jpg")
+    assert f'<img data-file="{quai.pk}"' in article.body_html and "srcset=" in article.body_html
+    assert quai.alt == "Quai"  # the body's alt text, where the library had none
+    assert (
+        '<a href="https://blog.example.org/wp-content/uploads/2024/05/absent.jpg" '
+        'rel="noopener">Absent</a>'
+    ) in article.body_html
     assert summary.counts["attachments"] == {"created": 1}
     assert summary.counts["pictures"] == {"created": 1, "skipped": 1}
     assert summary.reasons[("pictures", "skipped", "not found in --media-dir: link kept")] == 1
