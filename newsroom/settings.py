@@ -256,6 +256,9 @@ NEWSROOM = {
     # Where purges go besides the app's own page cache (pagecache/purge.py): nothing, "log",
     # or the addresses of the Varnish servers in front (http://varnish-1:6081,…).
     "PURGE": env_list("NEWSROOM_PURGE"),
+    # The WordPress import refuses a post whose body is larger (and says which): an
+    # article page that size would be unreadable, and converting it takes memory.
+    "WORDPRESS_MAX_BODY_BYTES": int(os.environ.get("NEWSROOM_WORDPRESS_MAX_BODY_BYTES", 2**21)),
 }
 
 # A page cache kept in each process's own memory cannot be purged from the others: with

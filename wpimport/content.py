@@ -457,6 +457,7 @@ def image_sources(html: str) -> list[str]:
             url = unescape(attr.group(3).strip())
             if not is_link or url.lower().split("?")[0].endswith(_IMAGE_EXTENSIONS):
                 found.append(url)
+    found += [unescape(m.group(2)) for m in _BACKGROUND.finditer(html or "")]
     return found
 
 

@@ -50,6 +50,7 @@ from pictures.images import ImageRejected, prepare_upload
 from pictures.models import Picture
 
 from . import content
+from .fetch import fetch_media
 from .models import ImportedItem, LegacyAddress
 from .summary import Summary
 from .wxr import Author as WPAuthor
@@ -141,6 +142,8 @@ class Index:
     category_tags: set[str] = field(default_factory=set)
     used_tags: set[str] = field(default_factory=set)
     used_authors: set[str] = field(default_factory=set)
+    # With --fetch-media only: the addresses of the pictures inside the posts.
+    body_pictures: list[str] = field(default_factory=list)
     _names: dict[tuple[str, str], str] | None = None
     _names_size: tuple[int, int] = (0, 0)
     _section_tops: set[str] | None = None
@@ -344,14 +347,22 @@ class WordPressImporter:
         path: str | Path,
         *,
         media_dir: str | Path | None = None,
+        fetch_media: bool = False,
         dry_run: bool = False,
         progress: Callable[[int, int], None] | None = None,
+        fetch_progress: Callable[[int, int], None] | None = None,
         raise_errors: bool = False,
     ):
         self.reader = ExportReader(path)
+        self.fetch_media = fetch_media
+        if fetch_media and not media_dir:
+            # Next to the export, so a second run finds what the first one fetched.
+            media_dir = Path(path).with_name(f"{Path(path).stem}-media")
         self.media_dir = Path(media_dir).resolve() if media_dir else None
+        self.max_body = settings.NEWSROOM.get("WORDPRESS_MAX_BODY_BYTES", 2 * 2**20)
         self.dry_run = dry_run
         self.progress = progress or (lambda done, total: None)
+        self.fetch_progress = fetch_progress
         self.raise_errors = raise_errors
         self.summary = Summary()
         self.index = Index()
@@ -360,6 +371,8 @@ class WordPressImporter:
 
     def run(self) -> Summary:
         self.index = self._scan()
+        if self.fetch_media:
+            self._fetch()
         with related_refresh_paused():
             if self.dry_run:
                 with transaction.atomic():
@@ -374,6 +387,26 @@ class WordPressImporter:
         return not self.dry_run and bool(
             self.summary.count("posts", "created") + self.summary.count("posts", "updated")
         )
+
+    def _fetch(self) -> None:
+        """Download the site's pictures into media_dir: attachments, then in-body ones."""
+        assert self.media_dir is not None
+        wanted: dict[str, str] = {}
+        for url in [a.url for a in self.index.attachments.values()] + self.index.body_pictures:
+            relative = self.index.upload_path(url)
+            if relative and PurePosixPath(relative).suffix.lower() in PICTURE_EXTENSIONS:
+                wanted.setdefault(relative, url)
+        self.index.body_pictures = []
+        if self.dry_run:
+            self.summary.note("downloads", f"{len(wanted)} pictures to fetch (dry run: none was)")
+            return
+        report = fetch_media(wanted.items(), self.media_dir, progress=self.fetch_progress)
+        for relative in report.fetched:
+            self.summary.add("downloads", "created", label=relative)
+        for relative in report.already:
+            self.summary.add("downloads", "unchanged", label=relative)
+        for failure in report.failed:
+            self.summary.add("downloads", "skipped", failure.reason, label=failure.url)
 
     def _scan(self) -> Index:
         """First pass: reads the whole file (so a damaged one changes nothing) and indexes it."""
@@ -418,6 +451,8 @@ class WordPressImporter:
         if item.post_type != "post" or item.status in SKIPPED_STATUSES:
             return
         index.resolve_terms(item)
+        if self.fetch_media:
+            index.body_pictures.extend(content.image_sources(item.content))
         primary = index.primary_category(item)
         for domain, slug, name in item.terms:
             if domain == "category" and slug:
@@ -752,6 +787,17 @@ class WordPressImporter:
             self._skip_comments(item, "its post was skipped")
             return
         self.seen_posts.add(item.wp_id)
+        size = len(item.content.encode())
+        if size > self.max_body:
+            self.summary.add(
+                "posts",
+                "skipped",
+                f"body larger than the {_size(self.max_body)} limit "
+                "(NEWSROOM['WORDPRESS_MAX_BODY_BYTES']): not imported",
+                label=f"{label} ({_size(size)})",
+            )
+            self._skip_comments(item, "its post was skipped")
+            return
         dropped_terms = self.index.resolve_terms(item)
         if item.status in SKIPPED_STATUSES:
             self.summary.add("posts", "skipped", SKIPPED_STATUSES[item.status], label=label)
@@ -1394,6 +1440,10 @@ class WordPressImporter:
         if PurePosixPath(relative).suffix.lower() not in PICTURE_EXTENSIONS:
             return "skipped", "not a picture: Newsroom keeps pictures only"
         return "skipped", "no imported post shows it"
+
+
+def _size(n: int) -> str:
+    return f"{n / 2**20:.1f} MB" if n >= 2**20 else f"{n / 2**10:.0f} KB"
 
 
 def _label(item: Item) -> str:

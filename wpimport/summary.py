@@ -14,6 +14,7 @@ KINDS = {
     "pingbacks": "pingbacks/trackbacks",
     "attachments": "attachments",
     "pictures": "other in-body pictures",
+    "downloads": "pictures fetched",
     "other": "other items",
 }
 NAMED_POSTS = 20

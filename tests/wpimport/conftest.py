@@ -45,3 +45,7 @@ def command(write_export):
         return out.getvalue(), err.getvalue()
 
     return run
+
+
+# The local HTTP server of the fetching tests, for the import tests that fetch too.
+from .test_fetch import site  # noqa: E402, F401

@@ -211,3 +211,12 @@ def test_comment_id_reused_on_another_post_does_not_move_the_first(run_import):
     assert (
         summary.reasons[("comments", "skipped", "its id belongs to a comment of another post")] == 1
     )
+
+
+def test_a_body_over_the_size_limit_is_reported_not_imported(run_import, settings):
+    settings.NEWSROOM = {**settings.NEWSROOM, "WORDPRESS_MAX_BODY_BYTES": 10_000}
+    summary = run_import(export(WPPost(1, "Énorme", content="mot " * 5_000), WPPost(2, "Normal")))
+    assert [a.title for a in Article.objects.all()] == ["Normal"]
+    reason = "body larger than the 10 KB limit (NEWSROOM['WORDPRESS_MAX_BODY_BYTES']): not imported"
+    assert summary.reasons[("posts", "skipped", reason)] == 1
+    assert summary.examples[("posts", "skipped", reason)] == ["#1 Énorme (20 KB)"]

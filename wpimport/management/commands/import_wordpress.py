@@ -1,4 +1,4 @@
-"""`python manage.py import_wordpress EXPORT.xml [--media-dir DIR] [--dry-run]`."""
+"""`python manage.py import_wordpress EXPORT.xml [--media-dir DIR] [--fetch-media] [--dry-run]`."""
 
 from __future__ import annotations
 
@@ -15,7 +15,10 @@ from wpimport.wxr import WXRError
 class Progress:
     """A one-line bar on a terminal; a line every 10 % when stderr is a file or a pipe."""
 
-    def __init__(self, stream, *, enabled: bool = True):
+    def __init__(
+        self, stream, *, enabled: bool = True, doing: str = "Importing", unit: str = "items"
+    ):
+        self.doing, self.unit = doing, unit
         self.stream = stream
         self.enabled = enabled
         self.tty = enabled and hasattr(stream, "isatty") and stream.isatty()
@@ -34,7 +37,7 @@ class Progress:
             self.shown_at = now
             bar = "#" * int(share * 30)
             self.stream.write(
-                f"\rImporting [{bar:<30}] {done}/{total} items {share:4.0%} "
+                f"\r{self.doing} [{bar:<30}] {done}/{total} {self.unit} {share:4.0%} "
                 f"{now - self.started:5.0f}s",
                 ending="",
             )
@@ -45,7 +48,7 @@ class Progress:
         step = int(share * 10)
         if step != self.last_step:
             self.last_step = step
-            self.stream.write(f"Importing: {done}/{total} items ({share:.0%})")
+            self.stream.write(f"{self.doing}: {done}/{total} {self.unit} ({share:.0%})")
 
 
 class Command(BaseCommand):
@@ -62,6 +65,15 @@ class Command(BaseCommand):
             help="a copy of the site's wp-content/uploads folder, for the pictures",
         )
         parser.add_argument(
+            "--fetch-media",
+            action="store_true",
+            help=(
+                "download the pictures from the old site first, into --media-dir (default: "
+                "a folder named after the export, beside it); a second run fetches only "
+                "what is missing"
+            ),
+        )
+        parser.add_argument(
             "--dry-run",
             action="store_true",
             help="read and check everything, report what would happen, change nothing",
@@ -72,14 +84,23 @@ class Command(BaseCommand):
         if not export.is_file():
             raise CommandError(f"{export} is not a file.")
         media_dir = options.get("media_dir")
+        if media_dir and options["fetch_media"]:
+            try:
+                Path(media_dir).mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise CommandError(f"--media-dir {media_dir} cannot be created: {exc}.") from exc
         if media_dir and not Path(media_dir).is_dir():
             raise CommandError(f"--media-dir {media_dir} is not a folder.")
         verbosity = options["verbosity"]
         importer = WordPressImporter(
             export,
             media_dir=media_dir,
+            fetch_media=options["fetch_media"],
             dry_run=options["dry_run"],
             progress=Progress(self.stderr, enabled=verbosity > 0),
+            fetch_progress=Progress(
+                self.stderr, enabled=verbosity > 0, doing="Fetching", unit="pictures"
+            ),
             raise_errors=options.get("traceback", False),
         )
         started = time.monotonic()
