@@ -146,6 +146,7 @@ class _LibraryPictures(Filter):
         yield from tokens
 
 
+_PRE_BREAK = re.compile(r"(<pre\b[^>]*>)\n")
 _NOTE_ID = re.compile(r"note-\d{1,4}(?:-ref)?")
 
 
@@ -176,7 +177,10 @@ def clean_html(html: str, *, pictures: PictureLookup | None = None) -> str:
         + ([] if pictures is None else [partial(_LibraryPictures, pictures=pictures)]),
     )
     cleaned = cleaner.clean(_UNREADABLE.sub("", _CONTROLS.sub("", html or "")))
-    return _linker.linkify(cleaned)
+    # An HTML parser drops the line break right after <pre>: it is written twice (as the
+    # HTML standard's serializer does) after each of the two parses, so the text stays.
+    cleaned = _linker.linkify(_PRE_BREAK.sub("\\1\n\n", cleaned))
+    return _PRE_BREAK.sub("\\1\n\n", cleaned)
 
 
 class _Collect(Filter):

@@ -11,10 +11,14 @@ Rules (README, "WordPress import"):
 - WordPress users become authors (no accounts are created); comments keep their thread,
   status and date, replies deeper than the site's thread depth hang from the deepest
   allowed level; pingbacks and trackbacks are skipped and counted.
-- Pictures come from --media-dir (a copy of wp-content/uploads) through the same checks as
-  editors' uploads; without the file the original link is kept and reported.
+- Pictures come from --media-dir (a copy of wp-content/uploads, or what --fetch-media
+  downloaded into it) through the same checks as editors' uploads and become library
+  pictures; without the file a link to it takes its place, reported.
+- Items without wp:post_id are known by their guid's or link's ?p=, else a digest; plain
+  <category> names are categories by name; a body over WORDPRESS_MAX_BODY_BYTES is skipped.
 - Each post's old permalink, `/?p=ID` and old slugs answer 301 to the article while it is
-  visible (LegacyAddress); category, tag and author archives to their Newsroom pages.
+  visible (LegacyAddress); category (every one), tag and author archives to their Newsroom
+  pages.
 - Every object is recorded in ImportedItem with a checksum: a re-run changes nothing, a
   newer export updates what changed. Each post, with its comments, is one transaction.
 """

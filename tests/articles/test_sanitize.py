@@ -98,3 +98,9 @@ def test_editor_toolbar_and_sanitizer_allow_list_agree():
     # …and the sanitizer keeps little the editor cannot make (quotations and line breaks
     # come from the toolbar’s marks, table footers from imports).
     assert ALLOWED_TAGS - editor["tags"] <= {"cite", "q", "i", "b", "tfoot"}
+
+
+def test_preformatted_text_keeps_its_first_blank_line_on_every_save():
+    # An HTML parser drops the line break right after <pre>; the text must not shrink.
+    once = clean_html("<pre>\n\n  total = 3\n</pre>")
+    assert clean_html(once) == once == "<pre>\n\n  total = 3\n</pre>"
